@@ -1,0 +1,5 @@
+export * from './identity';
+export * from './workspaces';
+export * from './vault';
+export * from './activity';
+export * from './outbox';

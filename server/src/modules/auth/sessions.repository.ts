@@ -1,0 +1,134 @@
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import type { WorkspaceRole } from '@shared/permissions';
+import type { Db } from '../../db/client';
+import { memberships, sessions, users, workspaces } from '../../db/schema/index';
+
+export interface LiveSession {
+  sessionId: string;
+  userId: string;
+  email: string;
+  name: string;
+  mfaEnabled: boolean;
+  workspaceId: string;
+  workspacePublicId: string;
+  workspaceName: string;
+  role: WorkspaceRole;
+  mfaPassed: boolean;
+  lastSeenAt: Date;
+  expiresAt: Date;
+}
+
+export type SessionEndReason =
+  | 'logout'
+  | 'idle_timeout'
+  | 'absolute_timeout'
+  | 'password_changed'
+  | 'member_removed'
+  | 'mfa_changed'
+  | 'replaced';
+
+/** Sessions are tenant-bound to the user; every function names the user or the token hash. */
+export const sessionsRepository = {
+  async insert(
+    tx: Db,
+    v: { tokenHash: string; userId: string; workspaceId: string; mfaPassed: boolean; now: Date; expiresAt: Date; ip: string | null; userAgent: string | null },
+  ): Promise<string> {
+    const [row] = await tx
+      .insert(sessions)
+      .values({
+        tokenHash: v.tokenHash,
+        userId: v.userId,
+        workspaceId: v.workspaceId,
+        mfaPassed: v.mfaPassed,
+        createdAt: v.now,
+        lastSeenAt: v.now,
+        expiresAt: v.expiresAt,
+        ip: v.ip,
+        userAgent: v.userAgent?.slice(0, 512) ?? null,
+      })
+      .returning({ id: sessions.id });
+    return row!.id;
+  },
+
+  /**
+   * The live session for a token hash, joined with the user and an ACTIVE membership in the
+   * session's workspace. A removed member's session never resolves.
+   */
+  async findLiveByTokenHash(tx: Db, tokenHash: string): Promise<LiveSession | null> {
+    const rows = await tx
+      .select({
+        sessionId: sessions.id,
+        userId: users.id,
+        email: users.email,
+        name: users.name,
+        mfaEnabledAt: users.mfaEnabledAt,
+        workspaceId: workspaces.id,
+        workspacePublicId: workspaces.publicId,
+        workspaceName: workspaces.name,
+        role: memberships.role,
+        mfaPassed: sessions.mfaPassed,
+        lastSeenAt: sessions.lastSeenAt,
+        expiresAt: sessions.expiresAt,
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .innerJoin(workspaces, eq(workspaces.id, sessions.workspaceId))
+      .innerJoin(
+        memberships,
+        and(
+          eq(memberships.workspaceId, sessions.workspaceId),
+          eq(memberships.userId, sessions.userId),
+          eq(memberships.status, 'active'),
+        ),
+      )
+      .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.endedAt)))
+      .limit(1);
+    const r = rows[0];
+    if (!r) return null;
+    const { mfaEnabledAt, ...rest } = r;
+    return { ...rest, mfaEnabled: mfaEnabledAt !== null };
+  },
+
+  async touch(tx: Db, sessionId: string, now: Date): Promise<void> {
+    await tx.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, sessionId));
+  },
+
+  async end(tx: Db, sessionId: string, reason: SessionEndReason, now: Date): Promise<void> {
+    await tx
+      .update(sessions)
+      .set({ endedAt: now, endReason: reason })
+      .where(and(eq(sessions.id, sessionId), isNull(sessions.endedAt)));
+  },
+
+  /** End every live session of a user (optionally keeping one, optionally in one workspace). Returns how many ended. */
+  async endAllForUser(
+    tx: Db,
+    userId: string,
+    reason: SessionEndReason,
+    now: Date,
+    opts: { exceptSessionId?: string; workspaceId?: string } = {},
+  ): Promise<number> {
+    const conds = [eq(sessions.userId, userId), isNull(sessions.endedAt)];
+    if (opts.exceptSessionId) conds.push(ne(sessions.id, opts.exceptSessionId));
+    if (opts.workspaceId) conds.push(eq(sessions.workspaceId, opts.workspaceId));
+    const ended = await tx
+      .update(sessions)
+      .set({ endedAt: now, endReason: reason })
+      .where(and(...conds))
+      .returning({ id: sessions.id });
+    return ended.length;
+  },
+
+  async markPassedMfa(tx: Db, sessionId: string, now: Date): Promise<void> {
+    await tx.update(sessions).set({ mfaPassed: true, lastSeenAt: now }).where(eq(sessions.id, sessionId));
+  },
+
+  /** Housekeeping: count of live sessions (for tests and metrics). */
+  async countLive(tx: Db, userId: string): Promise<number> {
+    const [r] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(sessions)
+      .where(and(eq(sessions.userId, userId), isNull(sessions.endedAt)));
+    return r?.n ?? 0;
+  },
+};

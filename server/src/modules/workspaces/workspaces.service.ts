@@ -1,0 +1,54 @@
+import { ErrorCode } from '@shared/errors';
+import type { AppDeps } from '../../deps';
+import { AppError } from '../../lib/errors';
+import { assertPasswordPolicy, hashPassword } from '../../lib/passwords';
+import { NO_REQUEST, type RequestMeta } from '../../lib/request-context';
+import { newPublicId, normalizeEmail } from '../../lib/tokens';
+import { inTransaction, isUniqueViolation } from '../../lib/tx';
+import { recordActivity } from '../activity/activity.recorder';
+import { workspacesRepository as repo } from './workspaces.repository';
+
+export interface CreateWorkspaceInput {
+  name: string;
+  owner: { email: string; name: string; password: string };
+}
+
+/**
+ * Creating a workspace is an operator action (CLI, demo seed): it makes the workspace, its data
+ * key, its Owner (a new user, or an existing one by email) and the first activity event, at once.
+ */
+export function createWorkspacesService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault'>) {
+  return {
+    async createWorkspaceWithOwner(input: CreateWorkspaceInput, meta: RequestMeta = NO_REQUEST) {
+      const email = normalizeEmail(input.owner.email);
+      const name = input.name.trim();
+      if (!name) throw new AppError(ErrorCode.VALIDATION_FAILED, 'A workspace needs a name.');
+      const existing = await repo.findUserByEmail(deps.db, email);
+      // Hash outside the transaction: argon2 is slow by design.
+      const passwordHash = existing ? null : (assertPasswordPolicy(input.owner.password, email), await hashPassword(input.owner.password));
+      try {
+        return await inTransaction(deps.db, async (tx) => {
+          const now = deps.clock.now();
+          const ws = await repo.insert(tx, { publicId: newPublicId(), name, now });
+          await deps.vault.createWorkspaceKey(tx, ws.id);
+          const user =
+            (await repo.findUserByEmail(tx, email)) ??
+            (await repo.insertUser(tx, { email, name: input.owner.name.trim() || email, passwordHash: passwordHash!, now }));
+          await repo.insertMembership(tx, { workspaceId: ws.id, userId: user.id, role: 'owner', now });
+          await recordActivity(
+            tx,
+            { type: 'Workspace Created', data: { name } },
+            { workspaceId: ws.id, actor: { userId: user.id, email: user.email }, meta, at: now },
+          );
+          return { workspace: ws, owner: user };
+        });
+      } catch (err) {
+        if (isUniqueViolation(err, 'users_email_key')) {
+          throw new AppError(ErrorCode.CONFLICT, `A user with email "${email}" was created at the same time. Try again.`);
+        }
+        throw err;
+      }
+    },
+  };
+}
+export type WorkspacesService = ReturnType<typeof createWorkspacesService>;

@@ -1,0 +1,11 @@
+import { PGlite } from '@electric-sql/pglite';
+import { openDatabase } from './src/db/client';
+let t0 = Date.now();
+const a = new PGlite(); await a.waitReady; console.log('bare init', Date.now()-t0);
+t0 = Date.now();
+const d = await openDatabase({}); await d.migrate(); console.log('init+migrate', Date.now()-t0);
+t0 = Date.now();
+const client = (d.db as any).$client as PGlite;
+const blob = await client.dumpDataDir('none'); console.log('dump', Date.now()-t0, blob.size);
+t0 = Date.now();
+const c = await PGlite.create({ loadDataDir: blob }); console.log('load', Date.now()-t0, (await c.query('select count(*) from users')).rows);
