@@ -5,6 +5,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { openDatabase, type Database, type Db } from '../src/db/client';
 import * as schema from '../src/db/schema/index';
 
@@ -15,8 +16,19 @@ import * as schema from '../src/db/schema/index';
  *  - PostgreSQL: each file gets its own database cloned from a migrated template.
  */
 export const TEST_PG_URL = process.env.LATCHKEY_TEST_DATABASE_URL || undefined;
-export const PGLITE_SNAPSHOT = path.join(os.tmpdir(), `latchkey-test-snapshot-${process.getuid?.() ?? 0}.tar.gz`);
-export const PG_TEMPLATE_DB = 'latchkey_test_template';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Set by global-setup: the migrated PGlite snapshot file, or the PostgreSQL template database. */
+    latchkeyTestTemplate: string;
+  }
+}
+
+/** Unique per run, so several runs (two developers, two suites) never share a template. */
+export function newTemplateName(): string {
+  const id = randomBytes(5).toString('hex');
+  return TEST_PG_URL ? `latchkey_tpl_${id}` : path.join(os.tmpdir(), `latchkey-test-snapshot-${id}.tar.gz`);
+}
 
 export function withDatabase(url: string, dbName: string): string {
   const u = new URL(url);
@@ -35,7 +47,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     const admin = new pg.Client({ connectionString: TEST_PG_URL });
     await admin.connect();
     try {
-      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${PG_TEMPLATE_DB}`);
+      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('latchkeyTestTemplate')}`);
     } finally {
       await admin.end();
     }
@@ -56,7 +68,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       },
     };
   }
-  const blob = new Blob([await readFile(PGLITE_SNAPSHOT)]);
+  const blob = new Blob([await readFile(inject('latchkeyTestTemplate'))]);
   const client = await PGlite.create({ loadDataDir: blob });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return { db, driver: 'pglite', migrate: async () => undefined, close: () => client.close() };
