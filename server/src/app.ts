@@ -22,6 +22,20 @@ import { sessionPlugin } from './plugins/session';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
+/** One registered route, as the authorization table and the fuzz test see it. */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  auth: 'public' | 'mfa_pending' | 'session';
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every /api/v1 route, collected as it is registered. */
+    apiRoutes: RegisteredRoute[];
+  }
+}
+
 export interface BuildAppOptions {
   /** Pino options or a destination; tests pass a stream to capture logs for the canary scan. */
   logger?: Parameters<typeof loggerOptions>[1];
@@ -39,6 +53,17 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     requestIdHeader: false,
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<ZodTypeProvider>();
+
+  const apiRoutes: RegisteredRoute[] = [];
+  app.decorate('apiRoutes', apiRoutes);
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/v1/')) return;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      apiRoutes.push({ method, url: route.url, auth: route.config?.auth ?? 'session' });
+    }
+  });
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
