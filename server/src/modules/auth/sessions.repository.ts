@@ -93,11 +93,24 @@ export const sessionsRepository = {
     await tx.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, sessionId));
   },
 
-  async end(tx: Db, sessionId: string, reason: SessionEndReason, now: Date): Promise<void> {
-    await tx
+  /** End one live session. Returns false when it had already ended (e.g. by a concurrent request). */
+  async end(tx: Db, sessionId: string, reason: SessionEndReason, now: Date): Promise<boolean> {
+    const ended = await tx
       .update(sessions)
       .set({ endedAt: now, endReason: reason })
-      .where(and(eq(sessions.id, sessionId), isNull(sessions.endedAt)));
+      .where(and(eq(sessions.id, sessionId), isNull(sessions.endedAt)))
+      .returning({ id: sessions.id });
+    return ended.length === 1;
+  },
+
+  /** Move a live session of this user to another workspace (the caller checked the membership). */
+  async setWorkspace(tx: Db, sessionId: string, userId: string, workspaceId: string, now: Date): Promise<boolean> {
+    const rows = await tx
+      .update(sessions)
+      .set({ workspaceId, lastSeenAt: now })
+      .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.endedAt)))
+      .returning({ id: sessions.id });
+    return rows.length === 1;
   },
 
   /** End every live session of a user (optionally keeping one, optionally in one workspace). Returns how many ended. */

@@ -1,0 +1,164 @@
+import { and, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import type { WorkspaceRole } from '@shared/permissions';
+import type { Db } from '../../db/client';
+import { loginFailures, memberships, users, workspaces } from '../../db/schema/index';
+
+export interface AuthUser {
+  id: string;
+  email: string;
+  name: string;
+  passwordHash: string;
+  mfaEnabledAt: Date | null;
+  mfaSecretSealed: string | null;
+  mfaLastStep: number | null;
+}
+
+export interface MembershipView {
+  workspaceId: string;
+  workspacePublicId: string;
+  workspaceName: string;
+  role: WorkspaceRole;
+}
+
+const userCols = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  passwordHash: users.passwordHash,
+  mfaEnabledAt: users.mfaEnabledAt,
+  mfaSecretSealed: users.mfaSecretSealed,
+  mfaLastStep: users.mfaLastStep,
+};
+
+const membershipCols = {
+  workspaceId: workspaces.id,
+  workspacePublicId: workspaces.publicId,
+  workspaceName: workspaces.name,
+  role: memberships.role,
+};
+
+/**
+ * Identity queries for sign-in and self-service. Users are global (not tenant rows); every
+ * membership query names the user, and the workspace when it targets one.
+ */
+export const authRepository = {
+  async findUserByEmail(tx: Db, email: string): Promise<AuthUser | null> {
+    const [u] = await tx.select(userCols).from(users).where(eq(users.email, email)).limit(1);
+    return u ?? null;
+  },
+
+  async findUserById(tx: Db, userId: string, opts: { forUpdate?: boolean } = {}): Promise<AuthUser | null> {
+    const q = tx.select(userCols).from(users).where(eq(users.id, userId)).limit(1);
+    const [u] = opts.forUpdate ? await q.for('update') : await q;
+    return u ?? null;
+  },
+
+  /** The active membership to sign in to: the most recently active, then the most recently joined. */
+  async findSignInMembership(tx: Db, userId: string): Promise<MembershipView | null> {
+    const [m] = await tx
+      .select(membershipCols)
+      .from(memberships)
+      .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
+      .where(and(eq(memberships.userId, userId), eq(memberships.status, 'active')))
+      .orderBy(sql`${memberships.lastActiveAt} desc nulls last`, desc(memberships.joinedAt))
+      .limit(1);
+    return m ?? null;
+  },
+
+  /** Where a failed sign-in of a known user is recorded: their last workspace, active or not. */
+  async findLastWorkspaceId(tx: Db, userId: string): Promise<string | null> {
+    const [m] = await tx
+      .select({ workspaceId: memberships.workspaceId })
+      .from(memberships)
+      .where(eq(memberships.userId, userId))
+      .orderBy(
+        sql`case when ${memberships.status} = 'active' then 0 else 1 end`,
+        sql`${memberships.lastActiveAt} desc nulls last`,
+        desc(memberships.joinedAt),
+      )
+      .limit(1);
+    return m?.workspaceId ?? null;
+  },
+
+  /** An ACTIVE membership of the user in one workspace, locked for the caller's transaction. */
+  async findActiveMembershipForUpdate(tx: Db, userId: string, workspaceId: string): Promise<MembershipView | null> {
+    const [m] = await tx
+      .select(membershipCols)
+      .from(memberships)
+      .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
+      .where(and(eq(memberships.userId, userId), eq(memberships.workspaceId, workspaceId), eq(memberships.status, 'active')))
+      .limit(1)
+      .for('update', { of: memberships });
+    return m ?? null;
+  },
+
+  async listActiveMemberships(tx: Db, userId: string): Promise<MembershipView[]> {
+    return tx
+      .select(membershipCols)
+      .from(memberships)
+      .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
+      .where(and(eq(memberships.userId, userId), eq(memberships.status, 'active')))
+      .orderBy(workspaces.name, workspaces.id);
+  },
+
+  async touchMembership(tx: Db, userId: string, workspaceId: string, now: Date): Promise<void> {
+    await tx
+      .update(memberships)
+      .set({ lastActiveAt: now })
+      .where(and(eq(memberships.userId, userId), eq(memberships.workspaceId, workspaceId), eq(memberships.status, 'active')));
+  },
+
+  /** Failures for one throttle key inside the window, newest first, at most `limit`. */
+  async recentFailures(tx: Db, key: string, since: Date, limit: number): Promise<Date[]> {
+    const rows = await tx
+      .select({ at: loginFailures.createdAt })
+      .from(loginFailures)
+      .where(and(eq(loginFailures.key, key), gt(loginFailures.createdAt, since)))
+      .orderBy(desc(loginFailures.createdAt))
+      .limit(limit);
+    return rows.map((r) => r.at);
+  },
+
+  async insertFailures(tx: Db, keys: string[], now: Date): Promise<void> {
+    if (keys.length === 0) return;
+    await tx.insert(loginFailures).values(keys.map((key) => ({ key, createdAt: now })));
+  },
+
+  /**
+   * Record an accepted TOTP step, only if it is newer than the last one. Returns false when
+   * another request already used this step or a later one (replay, or a concurrent twin).
+   */
+  async advanceMfaStep(tx: Db, userId: string, step: number, now: Date): Promise<boolean> {
+    const rows = await tx
+      .update(users)
+      .set({ mfaLastStep: step, updatedAt: now })
+      .where(and(eq(users.id, userId), or(isNull(users.mfaLastStep), lt(users.mfaLastStep, step))))
+      .returning({ id: users.id });
+    return rows.length === 1;
+  },
+
+  async startMfaEnrolment(tx: Db, userId: string, sealedSecret: string, now: Date): Promise<void> {
+    await tx
+      .update(users)
+      .set({ mfaSecretSealed: sealedSecret, mfaEnabledAt: null, mfaLastStep: null, updatedAt: now })
+      .where(eq(users.id, userId));
+  },
+
+  async enableMfa(tx: Db, userId: string, now: Date): Promise<void> {
+    await tx.update(users).set({ mfaEnabledAt: now, updatedAt: now }).where(eq(users.id, userId));
+  },
+
+  async disableMfa(tx: Db, userId: string, now: Date): Promise<void> {
+    await tx
+      .update(users)
+      .set({ mfaEnabledAt: null, mfaSecretSealed: null, updatedAt: now })
+      .where(eq(users.id, userId));
+  },
+
+  async setPassword(tx: Db, userId: string, passwordHash: string, now: Date): Promise<void> {
+    await tx
+      .update(users)
+      .set({ passwordHash, passwordChangedAt: now, updatedAt: now })
+      .where(eq(users.id, userId));
+  },
+};

@@ -1,0 +1,323 @@
+import type { FastifyBaseLogger } from 'fastify';
+import QRCode from 'qrcode';
+import type { ChangePasswordRequest, MfaEnrolResponse } from '@shared/auth';
+import { ErrorCode } from '@shared/errors';
+import type { AppDeps } from '../../deps';
+import type { Db } from '../../db/client';
+import { AppError, conflict, notFound, rateLimited } from '../../lib/errors';
+import { assertPasswordPolicy, dummyPasswordHash, hashPassword, verifyPassword } from '../../lib/passwords';
+import type { Actor, Ctx, RequestMeta } from '../../lib/request-context';
+import { normalizeEmail } from '../../lib/tokens';
+import { inTransaction } from '../../lib/tx';
+import { recordActivity } from '../activity/activity.recorder';
+import { authRepository as repo, type AuthUser, type MembershipView } from './auth.repository';
+import type { SessionView } from './auth.presenter';
+import { issueSession, type IssuedSession } from './session-issuer';
+import { sessionsRepository, type LiveSession } from './sessions.repository';
+import { ACCOUNT_RULE, IP_RULE, MFA_RULE, accountKey, decideThrottle, ipKey, mfaKey, type ThrottleRule } from './throttle';
+import { matchTotp, newTotpSecret, totpUri } from './totp';
+
+/** Purpose label the TOTP secret is sealed under (bound into the AEAD associated data). */
+const MFA_SEAL_PURPOSE = 'user.mfa';
+
+const invalidCredentials = () => new AppError(ErrorCode.INVALID_CREDENTIALS, 'The email or password is not correct.');
+const wrongCurrentPassword = () => new AppError(ErrorCode.INVALID_CREDENTIALS, 'Your current password is not correct.');
+const invalidMfaCode = () =>
+  new AppError(ErrorCode.MFA_INVALID, 'That code is not valid. Enter the current 6-digit code from your authenticator app.');
+
+export type LoginResult =
+  | { status: 'signed_in'; session: IssuedSession; view: SessionView }
+  | { status: 'mfa_required'; session: IssuedSession };
+
+type Log = Pick<FastifyBaseLogger, 'info' | 'warn'>;
+
+/**
+ * Sign-in, MFA, session and password self-service. Slow work (argon2) and throttling reads
+ * happen before the transaction; each state change is one transaction with its activity event.
+ */
+export function createAuthService(deps: Pick<AppDeps, 'db' | 'clock' | 'config' | 'vault'>, log?: Log) {
+  const { db, clock } = deps;
+
+  /** Throw 429 when any rule is over its limit (the longest wait wins). */
+  async function assertNotThrottled(checks: Array<[key: string, rule: ThrottleRule]>): Promise<void> {
+    const now = clock.now();
+    let wait = 0;
+    for (const [key, rule] of checks) {
+      const recent = await repo.recentFailures(db, key, new Date(now.getTime() - rule.windowMs), rule.limit);
+      const d = decideThrottle(recent, rule, now);
+      if (d.limited) wait = Math.max(wait, d.retryAfterSeconds);
+    }
+    if (wait > 0) throw rateLimited(wait);
+  }
+
+  async function recordFailures(keys: string[]): Promise<void> {
+    await repo.insertFailures(db, keys, clock.now());
+  }
+
+  async function viewFor(tx: Db, user: Pick<AuthUser, 'id' | 'email' | 'name'> & { mfaEnabled: boolean }, m: MembershipView): Promise<SessionView> {
+    return {
+      user: { id: user.id, email: user.email, name: user.name, mfaEnabled: user.mfaEnabled },
+      workspace: { id: m.workspaceId, publicId: m.workspacePublicId, name: m.workspaceName },
+      role: m.role,
+      workspaces: await repo.listActiveMemberships(tx, user.id),
+    };
+  }
+
+  function actorView(tx: Db, actor: Actor): Promise<SessionView> {
+    return viewFor(
+      tx,
+      { id: actor.userId, email: actor.email, name: actor.name, mfaEnabled: actor.mfaEnabled },
+      { workspaceId: actor.workspaceId, workspacePublicId: actor.workspacePublicId, workspaceName: actor.workspaceName, role: actor.role },
+    );
+  }
+
+  /** Check the caller's password again (re-authentication). Failures count toward the account throttle. */
+  async function reauthenticate(actor: Actor, password: string): Promise<AuthUser> {
+    const key = accountKey(actor.email);
+    await assertNotThrottled([[key, ACCOUNT_RULE]]);
+    const user = await repo.findUserById(db, actor.userId);
+    if (!user) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in to continue.');
+    if (!(await verifyPassword(user.passwordHash, password))) {
+      await recordFailures([key]);
+      throw wrongCurrentPassword();
+    }
+    return user;
+  }
+
+  /** Check a TOTP code for a user's sealed secret (no state change). Failures count toward the MFA throttle. */
+  async function checkCode(user: AuthUser, code: string): Promise<number> {
+    if (!user.mfaSecretSealed) throw conflict('Start MFA set-up first.');
+    const secret = await deps.vault.openSystem(db, MFA_SEAL_PURPOSE, user.mfaSecretSealed);
+    const step = await matchTotp(secret, code, clock.now(), user.mfaLastStep);
+    if (step === null) {
+      await recordFailures([mfaKey(user.id)]);
+      throw invalidMfaCode();
+    }
+    return step;
+  }
+
+  return {
+    /**
+     * Sign in with email and password. One answer for an unknown email, a wrong password and a
+     * user without an active membership. Throttled before the password is checked.
+     */
+    async login(input: { email: string; password: string }, meta: RequestMeta, previousSessionId: string | null): Promise<LoginResult> {
+      const email = normalizeEmail(input.email);
+      const emailKey = accountKey(email);
+      const keys: Array<[string, ThrottleRule]> = [[emailKey, ACCOUNT_RULE]];
+      if (meta.ip) keys.push([ipKey(meta.ip), IP_RULE]);
+      await assertNotThrottled(keys);
+
+      const user = await repo.findUserByEmail(db, email);
+      // Verify against a dummy hash for unknown emails so both cost the same (ASVS 6.3.8).
+      const passwordOk = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
+      const membership = user && passwordOk ? await repo.findSignInMembership(db, user.id) : null;
+
+      if (!user || !passwordOk || !membership) {
+        await inTransaction(db, async (tx) => {
+          const now = clock.now();
+          await repo.insertFailures(tx, keys.map(([k]) => k), now);
+          if (user) {
+            const workspaceId = await repo.findLastWorkspaceId(tx, user.id);
+            await recordActivity(
+              tx,
+              { type: 'Login To Latchkey Failed', data: { reason: 'invalid_credentials' } },
+              { workspaceId, actor: { userId: user.id, email: user.email }, meta, at: now },
+            );
+          }
+        });
+        if (!user) log?.info({ accountKey: emailKey.slice(0, 18), requestId: meta.requestId }, 'sign-in failed for an unknown email');
+        throw invalidCredentials();
+      }
+
+      const mfaEnabled = user.mfaEnabledAt !== null;
+      return inTransaction(db, async (tx) => {
+        const now = clock.now();
+        if (previousSessionId) await sessionsRepository.end(tx, previousSessionId, 'replaced', now);
+        const session = await issueSession(tx, deps, { userId: user.id, workspaceId: membership.workspaceId, mfaPassed: !mfaEnabled, meta });
+        if (mfaEnabled) return { status: 'mfa_required' as const, session };
+        await repo.touchMembership(tx, user.id, membership.workspaceId, now);
+        await recordActivity(
+          tx,
+          { type: 'Login To Latchkey', data: { mfa: false } },
+          { workspaceId: membership.workspaceId, actor: { userId: user.id, email: user.email }, meta, at: now },
+        );
+        return { status: 'signed_in' as const, session, view: await viewFor(tx, { ...user, mfaEnabled }, membership) };
+      });
+    },
+
+    /**
+     * Finish sign-in with a TOTP code: ends the pending session and issues a new full one.
+     * The code's time step is recorded with a conditional UPDATE, so a code works once.
+     */
+    async completeMfa(pending: LiveSession, code: string, meta: RequestMeta): Promise<{ session: IssuedSession; view: SessionView }> {
+      const key = mfaKey(pending.userId);
+      await assertNotThrottled([[key, MFA_RULE]]);
+      const user = await repo.findUserById(db, pending.userId);
+      if (!user || !user.mfaEnabledAt || !user.mfaSecretSealed) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Your sign-in expired. Start again.');
+      const secret = await deps.vault.openSystem(db, MFA_SEAL_PURPOSE, user.mfaSecretSealed);
+      const step = await matchTotp(secret, code, clock.now(), user.mfaLastStep);
+
+      const result =
+        step === null
+          ? null
+          : await inTransaction(db, async (tx) => {
+              const now = clock.now();
+              if (!(await repo.advanceMfaStep(tx, user.id, step, now))) return null;
+              if (!(await sessionsRepository.end(tx, pending.sessionId, 'replaced', now))) return null;
+              const membership = await repo.findActiveMembershipForUpdate(tx, user.id, pending.workspaceId);
+              if (!membership) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Your sign-in expired. Start again.');
+              const session = await issueSession(tx, deps, { userId: user.id, workspaceId: membership.workspaceId, mfaPassed: true, meta });
+              await repo.touchMembership(tx, user.id, membership.workspaceId, now);
+              await recordActivity(
+                tx,
+                { type: 'Login To Latchkey', data: { mfa: true } },
+                { workspaceId: membership.workspaceId, actor: { userId: user.id, email: user.email }, meta, at: now },
+              );
+              return { session, view: await viewFor(tx, { ...user, mfaEnabled: true }, membership) };
+            });
+      if (result) return result;
+
+      await inTransaction(db, async (tx) => {
+        const now = clock.now();
+        await repo.insertFailures(tx, [key], now);
+        await recordActivity(
+          tx,
+          { type: 'Login To Latchkey Failed', data: { reason: 'mfa_invalid' } },
+          { workspaceId: pending.workspaceId, actor: { userId: user.id, email: user.email }, meta, at: now },
+        );
+      });
+      throw invalidMfaCode();
+    },
+
+    async logout(ctx: Ctx): Promise<void> {
+      await inTransaction(db, async (tx) => {
+        const now = clock.now();
+        if (!(await sessionsRepository.end(tx, ctx.actor.sessionId, 'logout', now))) return;
+        await recordActivity(
+          tx,
+          { type: 'Logout From Latchkey', data: {} },
+          { workspaceId: ctx.actor.workspaceId, actor: { userId: ctx.actor.userId, email: ctx.actor.email }, meta: ctx.meta, at: now },
+        );
+      });
+    },
+
+    currentSession(ctx: Ctx): Promise<SessionView> {
+      return actorView(db, ctx.actor);
+    },
+
+    /** Work in another workspace the user is an ACTIVE member of. Anything else is 404. */
+    async switchWorkspace(ctx: Ctx, workspaceId: string): Promise<SessionView> {
+      return inTransaction(db, async (tx) => {
+        const now = clock.now();
+        const m = await repo.findActiveMembershipForUpdate(tx, ctx.actor.userId, workspaceId);
+        if (!m) throw notFound(`Workspace "${workspaceId}"`);
+        if (!(await sessionsRepository.setWorkspace(tx, ctx.actor.sessionId, ctx.actor.userId, workspaceId, now))) {
+          throw new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in to continue.');
+        }
+        await repo.touchMembership(tx, ctx.actor.userId, workspaceId, now);
+        return viewFor(tx, { id: ctx.actor.userId, email: ctx.actor.email, name: ctx.actor.name, mfaEnabled: ctx.actor.mfaEnabled }, m);
+      });
+    },
+
+    /** Change the password; every other session of the user (all workspaces) ends. */
+    async changePassword(ctx: Ctx, input: ChangePasswordRequest): Promise<{ endedSessions: number }> {
+      const user = await reauthenticate(ctx.actor, input.currentPassword);
+      assertPasswordPolicy(input.newPassword, user.email);
+      if (input.newPassword === input.currentPassword) {
+        throw new AppError(ErrorCode.WEAK_PASSWORD, 'Choose a new password that differs from your current one.', {
+          requirements: ['different from your current password'],
+        });
+      }
+      const passwordHash = await hashPassword(input.newPassword);
+      return inTransaction(db, async (tx) => {
+        const now = clock.now();
+        const locked = await repo.findUserById(tx, user.id, { forUpdate: true });
+        if (!locked || locked.passwordHash !== user.passwordHash) {
+          throw conflict('Your password was changed by another request. Sign in again and retry.');
+        }
+        await repo.setPassword(tx, user.id, passwordHash, now);
+        const endedSessions = await sessionsRepository.endAllForUser(tx, user.id, 'password_changed', now, {
+          exceptSessionId: ctx.actor.sessionId,
+        });
+        await recordActivity(
+          tx,
+          { type: 'Password Changed', data: { endedSessions } },
+          { workspaceId: ctx.actor.workspaceId, actor: { userId: user.id, email: user.email }, meta: ctx.meta, at: now },
+        );
+        return { endedSessions };
+      });
+    },
+
+    /** Start MFA set-up (password re-check). The secret is returned once and never again. */
+    async enrolMfa(ctx: Ctx, password: string): Promise<MfaEnrolResponse> {
+      const user = await reauthenticate(ctx.actor, password);
+      if (user.mfaEnabledAt) throw conflict('MFA is already on. Turn it off first to set up a new authenticator.');
+      const secret = newTotpSecret();
+      await inTransaction(db, async (tx) => {
+        const locked = await repo.findUserById(tx, user.id, { forUpdate: true });
+        if (!locked || locked.mfaEnabledAt) throw conflict('MFA is already on. Turn it off first to set up a new authenticator.');
+        const sealed = await deps.vault.sealSystem(tx, MFA_SEAL_PURPOSE, secret);
+        await repo.startMfaEnrolment(tx, user.id, sealed, clock.now());
+      });
+      const otpauthUrl = totpUri(user.email, secret);
+      const qrDataUrl = await QRCode.toDataURL(otpauthUrl, { errorCorrectionLevel: 'M', margin: 2, width: 240 });
+      return { secret, otpauthUrl, qrDataUrl };
+    },
+
+    /** Confirm the first code: MFA is on from now, and the user's other sessions end. */
+    async confirmMfa(ctx: Ctx, code: string): Promise<void> {
+      await assertNotThrottled([[mfaKey(ctx.actor.userId), MFA_RULE]]);
+      const user = await repo.findUserById(db, ctx.actor.userId);
+      if (!user) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in to continue.');
+      if (user.mfaEnabledAt) throw conflict('MFA is already on.');
+      const step = await checkCode(user, code);
+      const ok = await inTransaction(db, async (tx) => {
+        const now = clock.now();
+        const locked = await repo.findUserById(tx, user.id, { forUpdate: true });
+        if (!locked || locked.mfaEnabledAt) throw conflict('MFA is already on.');
+        if (locked.mfaSecretSealed !== user.mfaSecretSealed) throw conflict('MFA set-up was restarted. Scan the new QR code.');
+        if (!(await repo.advanceMfaStep(tx, user.id, step, now))) return false;
+        await repo.enableMfa(tx, user.id, now);
+        await sessionsRepository.endAllForUser(tx, user.id, 'mfa_changed', now, { exceptSessionId: ctx.actor.sessionId });
+        await recordActivity(
+          tx,
+          { type: 'MFA Enabled', data: {} },
+          { workspaceId: ctx.actor.workspaceId, actor: { userId: user.id, email: user.email }, meta: ctx.meta, at: now },
+        );
+        return true;
+      });
+      if (!ok) {
+        await recordFailures([mfaKey(user.id)]);
+        throw invalidMfaCode();
+      }
+    },
+
+    /** Turn MFA off: password and a current code. The user's other sessions end. */
+    async disableMfa(ctx: Ctx, password: string, code: string): Promise<void> {
+      await assertNotThrottled([[mfaKey(ctx.actor.userId), MFA_RULE]]);
+      const user = await reauthenticate(ctx.actor, password);
+      if (!user.mfaEnabledAt) throw conflict('MFA is not on.');
+      const step = await checkCode(user, code);
+      const ok = await inTransaction(db, async (tx) => {
+        const now = clock.now();
+        const locked = await repo.findUserById(tx, user.id, { forUpdate: true });
+        if (!locked?.mfaEnabledAt) throw conflict('MFA is not on.');
+        if (!(await repo.advanceMfaStep(tx, user.id, step, now))) return false;
+        await repo.disableMfa(tx, user.id, now);
+        await sessionsRepository.endAllForUser(tx, user.id, 'mfa_changed', now, { exceptSessionId: ctx.actor.sessionId });
+        await recordActivity(
+          tx,
+          { type: 'MFA Disabled', data: {} },
+          { workspaceId: ctx.actor.workspaceId, actor: { userId: user.id, email: user.email }, meta: ctx.meta, at: now },
+        );
+        return true;
+      });
+      if (!ok) {
+        await recordFailures([mfaKey(user.id)]);
+        throw invalidMfaCode();
+      }
+    },
+  };
+}
+export type AuthService = ReturnType<typeof createAuthService>;
