@@ -39,9 +39,21 @@ export const ActivityEventSchemas = {
   /** An invite was accepted: the person joined the workspace. */
   'User Created': z.object({ ...userRef, role: WorkspaceRoleSchema }),
   /** A member's workspace role changed. */
-  'User Updated': z.object({ ...userRef, fromRole: WorkspaceRoleSchema, toRole: WorkspaceRoleSchema }),
+  'User Updated': z.object({
+    ...userRef,
+    fromRole: WorkspaceRoleSchema,
+    toRole: WorkspaceRoleSchema,
+    /** Demotion to Login-Only: how many direct Owner grants became Collaborator (R-C-06). */
+    downgradedGrants: z.number().int().optional(),
+  }),
   /** A member was removed: disabled, sessions and grants ended. */
-  'User Deactivated': z.object({ ...userRef, endedGrants: z.number().int(), endedSessions: z.number().int() }),
+  'User Deactivated': z.object({
+    ...userRef,
+    endedGrants: z.number().int(),
+    endedSessions: z.number().int(),
+    /** Accounts left without a live Owner, handed to the removing Admin so nothing is orphaned. */
+    ownershipsTransferred: z.number().int().optional(),
+  }),
 
   /** An account was added to the vault. */
   'Account Created': z.object({ ...accountRef, application: z.string() }),
