@@ -125,3 +125,15 @@ export const AcceptInviteResponseSchema = z
   .object({ status: z.literal('signed_in'), session: SessionDtoSchema })
   .meta({ id: 'AcceptInviteResponse' });
 export type AcceptInviteResponse = z.infer<typeof AcceptInviteResponseSchema>;
+
+/** DELETE /members/:userId: what the removal ended. */
+export const RemoveMemberResponseSchema = z
+  .object({
+    member: MemberDtoSchema,
+    endedSessions: z.number().int(),
+    endedGrants: z.number().int(),
+    /** Accounts that had no other Owner: you are now their Owner. */
+    ownershipsTransferred: z.number().int(),
+  })
+  .meta({ id: 'RemoveMemberResponse' });
+export type RemoveMemberResponse = z.infer<typeof RemoveMemberResponseSchema>;
