@@ -66,6 +66,21 @@ describe('POST /auth/login: one answer for every failure', () => {
     expect(await t.deps.db.select().from(loginFailures).where(eq(loginFailures.key, ipKey('10.1.0.1')))).toHaveLength(2);
   });
 
+  it('logs a failed sign-in for an unknown email without the email or the password', async () => {
+    const email = uniqueEmail('stranger');
+    const password = `pw-${Date.now()}-canary`;
+    const before = t.logs.length;
+    expectError(await login(t, email, password, '10.1.0.9'), 401, 'invalid_credentials');
+    const lines = t.logs.slice(before).join('');
+    expect(lines).toContain('sign-in failed for an unknown email');
+    expect(lines).toContain(accountKey(email).slice(0, 18));
+    expect(lines).not.toContain(email);
+    expect(lines).not.toContain(password);
+    // No activity event names the stranger.
+    const events = await t.deps.db.select().from(activityEvents).where(eq(activityEvents.type, 'Login To Latchkey Failed'));
+    expect(JSON.stringify(events)).not.toContain(email);
+  });
+
   it('signs in with a differently-cased email (normalised)', async () => {
     const { owner } = await createWorkspace(t.deps);
     const res = await login(t, `  ${owner.email.toUpperCase()} `, TEST_PASSWORD, '10.1.0.2');
