@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../deps';
+import { accountsModule } from './accounts/index';
 import { authModule } from './auth/index';
 import { healthModule } from './health/index';
 
@@ -7,4 +8,4 @@ import { healthModule } from './health/index';
  * Every module's routes, registered under /api by app.ts. Add one line per module.
  * A module is a Fastify plugin taking { deps } and building its own services from them.
  */
-export const apiModules: Array<FastifyPluginAsync<{ deps: AppDeps }>> = [healthModule, authModule];
+export const apiModules: Array<FastifyPluginAsync<{ deps: AppDeps }>> = [healthModule, authModule, accountsModule];

@@ -1,0 +1,125 @@
+import { and, desc, eq, gt, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { ACCOUNT_ABILITY_KEYS, type AccountAbilities, type AccountStatus } from '@shared/accounts';
+import { ErrorCode } from '@shared/errors';
+import { ACCOUNT_ROLE_ACTIONS, ACCOUNT_ROLE_LABELS, type AccountAction, type AccountRole } from '@shared/permissions';
+import type { Db } from '../db/client';
+import { accounts, grants } from '../db/schema/index';
+import { AppError, forbidden } from '../lib/errors';
+import type { Actor } from '../lib/request-context';
+
+/** The actor's effective standing on one account: the strongest live grant, and the account's status. */
+export interface AccountAccess {
+  accountId: string;
+  workspaceId: string;
+  label: string;
+  status: AccountStatus;
+  role: AccountRole;
+}
+
+/** Rank of a grant's role as SQL (strongest = highest), for ORDER BY / max(). */
+export const grantRoleRank = sql<number>`(case ${grants.role} when 'owner' then 3 when 'manager' then 2 else 1 end)`;
+
+/** Conditions for a grant that is live at `now`: not revoked, inside its validity window. */
+export function liveGrant(now: Date): SQL {
+  return and(
+    isNull(grants.revokedAt),
+    or(isNull(grants.validFrom), lte(grants.validFrom, now)),
+    or(isNull(grants.validUntil), gt(grants.validUntil, now)),
+  )!;
+}
+
+/** The one answer for "no such account" and "not yours to know about": same code, same message. */
+export function accountNotFound(accountId: string): AppError {
+  return new AppError(ErrorCode.NOT_FOUND, `Account "${accountId}" was not found.`);
+}
+
+/**
+ * Load the actor's effective role on an account in ONE indexed query (grants_user_live_idx):
+ * the strongest live grant held by this user, in the actor's workspace, on an account of that
+ * workspace. Returns null when there is none, or when the account is deleted and the actor is not
+ * one of its Owners (a deleted account is invisible to everyone else).
+ */
+export async function loadAccountAccess(
+  db: Db,
+  actor: Pick<Actor, 'userId' | 'workspaceId'>,
+  accountId: string,
+  now: Date,
+): Promise<AccountAccess | null> {
+  const [row] = await db
+    .select({
+      accountId: accounts.id,
+      workspaceId: accounts.workspaceId,
+      label: accounts.label,
+      status: accounts.status,
+      role: grants.role,
+    })
+    .from(grants)
+    .innerJoin(accounts, and(eq(accounts.id, grants.accountId), eq(accounts.workspaceId, grants.workspaceId)))
+    .where(
+      and(
+        eq(grants.workspaceId, actor.workspaceId),
+        eq(grants.userId, actor.userId),
+        eq(grants.accountId, accountId),
+        eq(accounts.workspaceId, actor.workspaceId),
+        liveGrant(now),
+      ),
+    )
+    .orderBy(desc(grantRoleRank))
+    .limit(1);
+  if (!row) return null;
+  if (row.status === 'deleted' && row.role !== 'owner') return null;
+  return row;
+}
+
+/** Actions an Owner may still take on a deleted account. */
+const DELETED_ACTIONS: ReadonlySet<AccountAction> = new Set(['account.view', 'account.restore']);
+
+/**
+ * May this access do this action, given the role table and the account's status?
+ * Restore is only meaningful on a deleted account; everything but view/restore needs it active.
+ */
+export function accountCan(access: Pick<AccountAccess, 'role' | 'status'>, action: AccountAction): boolean {
+  if (!ACCOUNT_ROLE_ACTIONS[access.role].includes(action)) return false;
+  if (action === 'account.restore') return access.status === 'deleted';
+  if (access.status === 'deleted') return DELETED_ACTIONS.has(action);
+  return true;
+}
+
+/**
+ * Throw the right error when the action is not allowed:
+ * 409 conflict when the status is what stands in the way (deleted, or restoring an active account),
+ * 403 forbidden when the role is.
+ */
+export function assertAccountCan(access: AccountAccess, action: AccountAction): void {
+  if (accountCan(access, action)) return;
+  if (!ACCOUNT_ROLE_ACTIONS[access.role].includes(action)) {
+    throw forbidden(
+      `Your role on "${access.label}" (${ACCOUNT_ROLE_LABELS[access.role]}) does not allow this. Ask one of the account's Owners.`,
+    );
+  }
+  if (action === 'account.restore') {
+    throw new AppError(ErrorCode.CONFLICT, `Account "${access.label}" is not deleted, so there is nothing to restore.`);
+  }
+  throw new AppError(ErrorCode.CONFLICT, `Account "${access.label}" is deleted — restore it first.`);
+}
+
+/** Load the access and check the action in one step; 404 when the actor has no live access. */
+export async function requireAccountAccess(
+  db: Db,
+  actor: Pick<Actor, 'userId' | 'workspaceId'>,
+  accountId: string,
+  action: AccountAction,
+  now: Date,
+): Promise<AccountAccess> {
+  const access = await loadAccountAccess(db, actor, accountId, now);
+  if (!access) throw accountNotFound(accountId);
+  assertAccountCan(access, action);
+  return access;
+}
+
+/** Per-object abilities for the presenter, so the web app never re-implements permissions. */
+export function accountAbilities(access: Pick<AccountAccess, 'role' | 'status'>): AccountAbilities {
+  return Object.fromEntries(
+    ACCOUNT_ABILITY_KEYS.map((k) => [k, accountCan(access, `account.${k}` as AccountAction)]),
+  ) as AccountAbilities;
+}

@@ -1,0 +1,221 @@
+import { and, asc, count, countDistinct, desc, eq, ilike, ne, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { AccountRole } from '@shared/permissions';
+import { grantRoleRank, liveGrant } from '../../authz/accounts';
+import type { Db } from '../../db/client';
+import { accounts, grants, memberships, users } from '../../db/schema/index';
+
+export type AccountRow = typeof accounts.$inferSelect;
+
+/** Escape LIKE wildcards so a search for "50%" finds "50%", not everything. */
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+const grantedByUser = alias(users, 'granted_by_user');
+
+export const accountsRepository = {
+  async insert(
+    tx: Db,
+    v: {
+      workspaceId: string;
+      label: string;
+      application: string;
+      loginUrl: string | null;
+      username: string;
+      notes: string;
+      customFields: Array<{ name: string; value: string }>;
+      createdBy: string;
+      now: Date;
+    },
+  ): Promise<AccountRow> {
+    const [row] = await tx
+      .insert(accounts)
+      .values({ ...v, createdAt: v.now, updatedAt: v.now })
+      .returning();
+    return row!;
+  },
+
+  /** Lock the account row: serialises every change to the account and its grants. */
+  async lock(tx: Db, workspaceId: string, accountId: string): Promise<{ id: string } | null> {
+    const [row] = await tx
+      .select({ id: accounts.id })
+      .from(accounts)
+      .where(and(eq(accounts.workspaceId, workspaceId), eq(accounts.id, accountId)))
+      .for('update');
+    return row ?? null;
+  },
+
+  async findWithCreator(tx: Db, workspaceId: string, accountId: string) {
+    const [row] = await tx
+      .select({ account: accounts, creatorName: users.name, creatorEmail: users.email })
+      .from(accounts)
+      .leftJoin(users, eq(users.id, accounts.createdBy))
+      .where(and(eq(accounts.workspaceId, workspaceId), eq(accounts.id, accountId)));
+    return row ?? null;
+  },
+
+  async update(
+    tx: Db,
+    workspaceId: string,
+    accountId: string,
+    set: Partial<Pick<AccountRow, 'label' | 'application' | 'loginUrl' | 'username' | 'notes' | 'customFields' | 'status' | 'deletedAt' | 'deletedBy'>> & {
+      updatedAt: Date;
+    },
+  ): Promise<void> {
+    await tx
+      .update(accounts)
+      .set(set)
+      .where(and(eq(accounts.workspaceId, workspaceId), eq(accounts.id, accountId)));
+  },
+
+  /**
+   * Accounts the user holds a live grant on, with their strongest role, filtered in SQL.
+   * Keyset pagination on (lower(label), id). `deleted` lists only deleted accounts the user owns.
+   */
+  async listForUser(
+    tx: Db,
+    p: {
+      workspaceId: string;
+      userId: string;
+      now: Date;
+      status: 'active' | 'deleted';
+      q?: string | undefined;
+      after?: { sortKey: string; id: string } | undefined;
+      limit: number;
+    },
+  ) {
+    const mine = tx
+      .select({ accountId: grants.accountId, rank: sql<number>`max(${grantRoleRank})`.as('rank') })
+      .from(grants)
+      .where(and(eq(grants.workspaceId, p.workspaceId), eq(grants.userId, p.userId), liveGrant(p.now)))
+      .groupBy(grants.accountId)
+      .as('mine');
+    const sortKey = sql<string>`lower(${accounts.label})`;
+    const conds: SQL[] = [eq(accounts.workspaceId, p.workspaceId), eq(accounts.status, p.status)];
+    if (p.status === 'deleted') conds.push(eq(mine.rank, 3));
+    if (p.q) {
+      const pattern = `%${escapeLike(p.q)}%`;
+      conds.push(
+        or(ilike(accounts.label, pattern), ilike(accounts.application, pattern), ilike(accounts.username, pattern))!,
+      );
+    }
+    if (p.after) conds.push(sql`(${sortKey}, ${accounts.id}) > (${p.after.sortKey}, ${p.after.id}::uuid)`);
+    const rows = await tx
+      .select({ account: accounts, rank: mine.rank, sortKey: sortKey.as('sort_key') })
+      .from(accounts)
+      .innerJoin(mine, eq(mine.accountId, accounts.id))
+      .where(and(...conds))
+      .orderBy(asc(sortKey), asc(accounts.id))
+      .limit(p.limit + 1);
+    return rows.map((r) => ({ account: r.account, role: rankToRole(Number(r.rank)), sortKey: r.sortKey }));
+  },
+
+  /** The target must be an ACTIVE member of this workspace. */
+  async findActiveMember(tx: Db, workspaceId: string, userId: string) {
+    const [row] = await tx
+      .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId), eq(memberships.status, 'active')));
+    return row ?? null;
+  },
+
+  async findUser(tx: Db, userId: string) {
+    const [row] = await tx.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.id, userId));
+    return row ?? null;
+  },
+
+  /** The user's live direct grant on the account, if any. */
+  async findLiveDirectGrant(tx: Db, workspaceId: string, accountId: string, userId: string, now: Date) {
+    const [row] = await tx
+      .select({ id: grants.id, role: grants.role })
+      .from(grants)
+      .where(
+        and(
+          eq(grants.workspaceId, workspaceId),
+          eq(grants.accountId, accountId),
+          eq(grants.userId, userId),
+          eq(grants.sourceKind, 'direct'),
+          eq(grants.sourceId, accountId),
+          liveGrant(now),
+        ),
+      );
+    return row ?? null;
+  },
+
+  async insertDirectGrant(
+    tx: Db,
+    v: { workspaceId: string; accountId: string; userId: string; role: AccountRole; grantedBy: string; now: Date },
+  ) {
+    const [row] = await tx
+      .insert(grants)
+      .values({
+        workspaceId: v.workspaceId,
+        accountId: v.accountId,
+        userId: v.userId,
+        role: v.role,
+        sourceKind: 'direct',
+        sourceId: v.accountId,
+        grantedBy: v.grantedBy,
+        grantedAt: v.now,
+      })
+      .returning({ id: grants.id });
+    return row!;
+  },
+
+  /** Revoking never deletes: the row stays for the trail. */
+  async revokeGrant(tx: Db, workspaceId: string, grantId: string, v: { by: string; reason: string; now: Date }) {
+    await tx
+      .update(grants)
+      .set({ revokedAt: v.now, revokedBy: v.by, revokeReason: v.reason })
+      .where(and(eq(grants.workspaceId, workspaceId), eq(grants.id, grantId)));
+  },
+
+  /** How many people hold a live Owner grant on the account, not counting one grant (the one being changed). */
+  async countOtherOwners(tx: Db, workspaceId: string, accountId: string, exceptGrantId: string | null, now: Date) {
+    const conds = [
+      eq(grants.workspaceId, workspaceId),
+      eq(grants.accountId, accountId),
+      eq(grants.role, 'owner'),
+      liveGrant(now),
+    ];
+    if (exceptGrantId) conds.push(ne(grants.id, exceptGrantId));
+    const [row] = await tx.select({ n: countDistinct(grants.userId) }).from(grants).where(and(...conds));
+    return Number(row?.n ?? 0);
+  },
+
+  async countLiveGrants(tx: Db, workspaceId: string, accountId: string, now: Date) {
+    const [row] = await tx
+      .select({ n: count() })
+      .from(grants)
+      .where(and(eq(grants.workspaceId, workspaceId), eq(grants.accountId, accountId), liveGrant(now)));
+    return Number(row?.n ?? 0);
+  },
+
+  /** Every live grant on the account with the grantee and the granter, strongest first per user. */
+  async listLiveGrants(tx: Db, workspaceId: string, accountId: string, now: Date) {
+    return tx
+      .select({
+        grantId: grants.id,
+        userId: grants.userId,
+        email: users.email,
+        name: users.name,
+        role: grants.role,
+        sourceKind: grants.sourceKind,
+        grantedAt: grants.grantedAt,
+        lastUsedAt: grants.lastUsedAt,
+        grantedByName: grantedByUser.name,
+        grantedByEmail: grantedByUser.email,
+      })
+      .from(grants)
+      .innerJoin(users, eq(users.id, grants.userId))
+      .leftJoin(grantedByUser, eq(grantedByUser.id, grants.grantedBy))
+      .where(and(eq(grants.workspaceId, workspaceId), eq(grants.accountId, accountId), liveGrant(now)))
+      .orderBy(asc(users.name), asc(users.email), desc(grantRoleRank));
+  },
+};
+
+export function rankToRole(rank: number): AccountRole {
+  return rank >= 3 ? 'owner' : rank === 2 ? 'manager' : 'collaborator';
+}

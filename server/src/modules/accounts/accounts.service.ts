@@ -1,0 +1,363 @@
+import type { z } from 'zod';
+import type {
+  AccountDetailDto,
+  AccountMemberDto,
+  AccountsListQuerySchema,
+  AccountsListResponse,
+  CreateAccountRequestSchema,
+  RevealResponse,
+  SecretField,
+  UpdateAccountRequestSchema,
+} from '@shared/accounts';
+import { ErrorCode } from '@shared/errors';
+import {
+  ACCOUNT_ROLE_LABELS,
+  ACCOUNT_ROLE_RANK,
+  MAX_ACCOUNT_ROLE_FOR_WORKSPACE_ROLE,
+  WORKSPACE_ROLE_LABELS,
+  type DirectAccountRole,
+} from '@shared/permissions';
+import {
+  accountCan,
+  accountNotFound,
+  assertAccountCan,
+  requireAccountAccess,
+  type AccountAccess,
+} from '../../authz/accounts';
+import { assertWorkspaceCan } from '../../authz/workspace';
+import type { AppDeps } from '../../deps';
+import type { Db } from '../../db/client';
+import { AppError } from '../../lib/errors';
+import type { Ctx } from '../../lib/request-context';
+import { inTransaction, isUniqueViolation } from '../../lib/tx';
+import { recordActivity } from '../activity/activity.recorder';
+import { presentAccountDetail, presentAccountMember, presentAccountSummary } from './accounts.presenter';
+import { accountsRepository as repo } from './accounts.repository';
+import { decodeCursor, encodeCursor } from './cursor';
+
+type CreateInput = z.output<typeof CreateAccountRequestSchema>;
+type UpdateInput = z.output<typeof UpdateAccountRequestSchema>;
+type ListQuery = z.output<typeof AccountsListQuerySchema>;
+
+/**
+ * The accounts vault: accounts, their secrets (through deps.vault only), and who holds which role.
+ * Every decision goes through authz/accounts.ts; every change is one transaction with its event.
+ */
+export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault'>) {
+  const refs = (ctx: Ctx, accountId: string, at: Date, targetUserId?: string) => ({
+    workspaceId: ctx.actor.workspaceId,
+    actor: { userId: ctx.actor.userId, email: ctx.actor.email },
+    accountId,
+    targetUserId: targetUserId ?? null,
+    meta: ctx.meta,
+    at,
+  });
+
+  /** Lock the account row, then decide on fresh state (the lock serialises concurrent changes). */
+  async function lockAndAuthorize(tx: Db, ctx: Ctx, accountId: string, action: Parameters<typeof assertAccountCan>[1], now: Date) {
+    const locked = await repo.lock(tx, ctx.actor.workspaceId, accountId);
+    if (!locked) throw accountNotFound(accountId);
+    return requireAccountAccess(tx, ctx.actor, accountId, action, now);
+  }
+
+  async function detail(tx: Db, ctx: Ctx, access: Pick<AccountAccess, 'accountId' | 'role'>): Promise<AccountDetailDto> {
+    const found = await repo.findWithCreator(tx, ctx.actor.workspaceId, access.accountId);
+    if (!found) throw accountNotFound(access.accountId);
+    const fields = await deps.vault.listAccountSecretFields(tx, ctx.actor.workspaceId, [access.accountId]);
+    const creator = found.creatorEmail ? { name: found.creatorName ?? '', email: found.creatorEmail } : null;
+    return presentAccountDetail(found.account, access.role, fields.get(access.accountId), creator);
+  }
+
+  /** The target of a member change: an active member of this workspace with a live direct grant. */
+  async function memberTarget(tx: Db, ctx: Ctx, accountId: string, userId: string, label: string, now: Date) {
+    const user = await repo.findActiveMember(tx, ctx.actor.workspaceId, userId);
+    const grant = user ? await repo.findLiveDirectGrant(tx, ctx.actor.workspaceId, accountId, userId, now) : null;
+    if (!user || !grant) {
+      throw new AppError(ErrorCode.NOT_FOUND, `Member "${userId}" has no direct access to "${label}".`);
+    }
+    return { user, grant };
+  }
+
+  function assertRoleAllowedFor(member: { email: string; role: keyof typeof MAX_ACCOUNT_ROLE_FOR_WORKSPACE_ROLE }, role: DirectAccountRole) {
+    const max = MAX_ACCOUNT_ROLE_FOR_WORKSPACE_ROLE[member.role];
+    if (ACCOUNT_ROLE_RANK[role] > ACCOUNT_ROLE_RANK[max]) {
+      throw new AppError(
+        ErrorCode.RULE_VIOLATION,
+        `${member.email} is a ${WORKSPACE_ROLE_LABELS[member.role]} member and can be ${ACCOUNT_ROLE_LABELS[max]} at most on an account.`,
+        { rule: 'R-C-01', maxRole: max },
+      );
+    }
+  }
+
+  /** Who holds access: one entry per person, their strongest live grant ("direct" when they hold a direct one). */
+  async function members(db: Db, ctx: Ctx, access: AccountAccess, now: Date): Promise<AccountMemberDto[]> {
+    const rows = await repo.listLiveGrants(db, ctx.actor.workspaceId, access.accountId, now);
+    const byUser = new Map<string, { best: (typeof rows)[number]; direct: boolean }>();
+    for (const r of rows) {
+      const cur = byUser.get(r.userId);
+      if (!cur) byUser.set(r.userId, { best: r, direct: r.sourceKind === 'direct' });
+      else {
+        if (ACCOUNT_ROLE_RANK[r.role] > ACCOUNT_ROLE_RANK[cur.best.role]) cur.best = r;
+        cur.direct ||= r.sourceKind === 'direct';
+      }
+    }
+    const owners = [...byUser.values()].filter((m) => m.best.role === 'owner').length;
+    const canChange = accountCan(access, 'account.changeMemberRole');
+    const canRemove = accountCan(access, 'account.removeMember');
+    return [...byUser.values()].map(({ best, direct }) => {
+      // The last Owner can be neither demoted nor removed: say so before the user tries.
+      const soleOwner = best.role === 'owner' && owners <= 1;
+      return presentAccountMember({
+        userId: best.userId,
+        email: best.email,
+        name: best.name,
+        role: best.role,
+        sharedVia: direct ? 'direct' : best.sourceKind,
+        grantedAt: best.grantedAt,
+        grantedBy: best.grantedByEmail ? { name: best.grantedByName ?? '', email: best.grantedByEmail } : null,
+        lastUsedAt: best.lastUsedAt,
+        isYou: best.userId === ctx.actor.userId,
+        canChangeRole: canChange && direct && !soleOwner,
+        canRemove: canRemove && direct && !soleOwner,
+      });
+    });
+  }
+
+  async function memberOf(db: Db, ctx: Ctx, access: AccountAccess, userId: string, now: Date): Promise<AccountMemberDto> {
+    const found = (await members(db, ctx, access, now)).find((m) => m.userId === userId);
+    if (!found) throw new AppError(ErrorCode.NOT_FOUND, `Member "${userId}" has no access to "${access.label}".`);
+    return found;
+  }
+
+  return {
+    async list(ctx: Ctx, query: ListQuery): Promise<AccountsListResponse> {
+      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+      const now = deps.clock.now();
+      const rows = await repo.listForUser(deps.db, {
+        workspaceId: ctx.actor.workspaceId,
+        userId: ctx.actor.userId,
+        now,
+        status: query.status,
+        q: query.q || undefined,
+        after,
+        limit: query.limit,
+      });
+      const page = rows.slice(0, query.limit);
+      const fields = await deps.vault.listAccountSecretFields(
+        deps.db,
+        ctx.actor.workspaceId,
+        page.map((r) => r.account.id),
+      );
+      const last = page[page.length - 1];
+      return {
+        items: page.map((r) => presentAccountSummary(r.account, r.role, fields.get(r.account.id))),
+        nextCursor: rows.length > query.limit && last ? encodeCursor({ sortKey: last.sortKey, id: last.account.id }) : null,
+      };
+    },
+
+    async get(ctx: Ctx, accountId: string): Promise<AccountDetailDto> {
+      const access = await requireAccountAccess(deps.db, ctx.actor, accountId, 'account.view', deps.clock.now());
+      return detail(deps.db, ctx, access);
+    },
+
+    async create(ctx: Ctx, input: CreateInput): Promise<AccountDetailDto> {
+      assertWorkspaceCan(ctx.actor, 'accounts.create', 'Your workspace role does not allow adding accounts.');
+      return inTransaction(deps.db, async (tx) => {
+        const now = deps.clock.now();
+        const account = await repo.insert(tx, {
+          workspaceId: ctx.actor.workspaceId,
+          label: input.label,
+          application: input.application,
+          loginUrl: input.loginUrl ?? null,
+          username: input.username ?? '',
+          notes: input.notes ?? '',
+          customFields: input.customFields ?? [],
+          createdBy: ctx.actor.userId,
+          now,
+        });
+        await repo.insertDirectGrant(tx, {
+          workspaceId: ctx.actor.workspaceId,
+          accountId: account.id,
+          userId: ctx.actor.userId,
+          role: 'owner',
+          grantedBy: ctx.actor.userId,
+          now,
+        });
+        if (input.password) await deps.vault.writeAccountSecret(tx, ctx.actor.workspaceId, account.id, 'password', input.password);
+        if (input.totpSecret) await deps.vault.writeAccountSecret(tx, ctx.actor.workspaceId, account.id, 'totp', input.totpSecret);
+        await recordActivity(
+          tx,
+          { type: 'Account Created', data: { accountLabel: account.label, application: account.application } },
+          refs(ctx, account.id, now),
+        );
+        return detail(tx, ctx, { accountId: account.id, role: 'owner' });
+      });
+    },
+
+    async update(ctx: Ctx, accountId: string, input: UpdateInput): Promise<AccountDetailDto> {
+      return inTransaction(deps.db, async (tx) => {
+        const now = deps.clock.now();
+        const access = await lockAndAuthorize(tx, ctx, accountId, 'account.update', now);
+        const fields = (Object.keys(input) as Array<keyof UpdateInput>).filter((k) => input[k] !== undefined);
+        if (fields.length === 0) return detail(tx, ctx, access);
+        const { password, totpSecret, ...plain } = input;
+        const set = Object.fromEntries(Object.entries(plain).filter(([, v]) => v !== undefined));
+        await repo.update(tx, ctx.actor.workspaceId, accountId, { ...set, updatedAt: now });
+        if (password !== undefined) await deps.vault.writeAccountSecret(tx, ctx.actor.workspaceId, accountId, 'password', password);
+        if (totpSecret !== undefined) await deps.vault.writeAccountSecret(tx, ctx.actor.workspaceId, accountId, 'totp', totpSecret);
+        await recordActivity(
+          tx,
+          { type: 'Account Updated', data: { accountLabel: input.label ?? access.label, fields } },
+          refs(ctx, accountId, now),
+        );
+        return detail(tx, ctx, access);
+      });
+    },
+
+    async reveal(ctx: Ctx, accountId: string, field: SecretField): Promise<RevealResponse> {
+      return inTransaction(deps.db, async (tx) => {
+        const now = deps.clock.now();
+        const access = await requireAccountAccess(tx, ctx.actor, accountId, 'account.revealSecret', now);
+        const value = await deps.vault.readAccountSecret(tx, ctx.actor.workspaceId, accountId, field);
+        if (value === null) {
+          const what = field === 'password' ? 'a password' : 'an authenticator key';
+          throw new AppError(ErrorCode.NOT_FOUND, `Account "${access.label}" has no ${what} saved.`);
+        }
+        await recordActivity(tx, { type: 'Password Retrieved', data: { accountLabel: access.label, field } }, refs(ctx, accountId, now));
+        return { field, value };
+      });
+    },
+
+    async remove(ctx: Ctx, accountId: string): Promise<AccountDetailDto> {
+      return inTransaction(deps.db, async (tx) => {
+        const now = deps.clock.now();
+        const access = await lockAndAuthorize(tx, ctx, accountId, 'account.delete', now);
+        await repo.update(tx, ctx.actor.workspaceId, accountId, {
+          status: 'deleted',
+          deletedAt: now,
+          deletedBy: ctx.actor.userId,
+          updatedAt: now,
+        });
+        await recordActivity(tx, { type: 'Account Deleted', data: { accountLabel: access.label } }, refs(ctx, accountId, now));
+        return detail(tx, ctx, access);
+      });
+    },
+
+    async restore(ctx: Ctx, accountId: string): Promise<AccountDetailDto> {
+      return inTransaction(deps.db, async (tx) => {
+        const now = deps.clock.now();
+        const access = await lockAndAuthorize(tx, ctx, accountId, 'account.restore', now);
+        await repo.update(tx, ctx.actor.workspaceId, accountId, { status: 'active', deletedAt: null, deletedBy: null, updatedAt: now });
+        const restoredGrants = await repo.countLiveGrants(tx, ctx.actor.workspaceId, accountId, now);
+        await recordActivity(
+          tx,
+          { type: 'Account Restored', data: { accountLabel: access.label, restoredGrants } },
+          refs(ctx, accountId, now),
+        );
+        return detail(tx, ctx, access);
+      });
+    },
+
+    async listMembers(ctx: Ctx, accountId: string): Promise<{ items: AccountMemberDto[] }> {
+      const now = deps.clock.now();
+      const access = await requireAccountAccess(deps.db, ctx.actor, accountId, 'account.viewMembers', now);
+      return { items: await members(deps.db, ctx, access, now) };
+    },
+
+    async share(ctx: Ctx, accountId: string, input: { userId: string; role: DirectAccountRole }): Promise<AccountMemberDto> {
+      try {
+        return await inTransaction(deps.db, async (tx) => {
+          const now = deps.clock.now();
+          const access = await lockAndAuthorize(tx, ctx, accountId, 'account.share', now);
+          const member = await repo.findActiveMember(tx, ctx.actor.workspaceId, input.userId);
+          if (!member) throw new AppError(ErrorCode.NOT_FOUND, `Member "${input.userId}" was not found in this workspace.`);
+          assertRoleAllowedFor(member, input.role);
+          const existing = await repo.findLiveDirectGrant(tx, ctx.actor.workspaceId, accountId, member.userId, now);
+          if (existing) {
+            throw new AppError(
+              ErrorCode.ALREADY_EXISTS,
+              `${member.email} already has access to "${access.label}" as ${ACCOUNT_ROLE_LABELS[existing.role]}. Change their role instead.`,
+            );
+          }
+          await repo.insertDirectGrant(tx, {
+            workspaceId: ctx.actor.workspaceId,
+            accountId,
+            userId: member.userId,
+            role: input.role,
+            grantedBy: ctx.actor.userId,
+            now,
+          });
+          await recordActivity(
+            tx,
+            { type: 'Sharing Of Account', data: { accountLabel: access.label, targetEmail: member.email, role: input.role } },
+            refs(ctx, accountId, now, member.userId),
+          );
+          return memberOf(tx, ctx, access, member.userId, now);
+        });
+      } catch (err) {
+        if (isUniqueViolation(err, 'grants_one_live_per_source_idx')) {
+          throw new AppError(ErrorCode.ALREADY_EXISTS, `Member "${input.userId}" already has access to this account.`);
+        }
+        throw err;
+      }
+    },
+
+    async changeRole(ctx: Ctx, accountId: string, userId: string, role: DirectAccountRole): Promise<AccountMemberDto> {
+      return inTransaction(deps.db, async (tx) => {
+        const now = deps.clock.now();
+        const access = await lockAndAuthorize(tx, ctx, accountId, 'account.changeMemberRole', now);
+        const { user, grant } = await memberTarget(tx, ctx, accountId, userId, access.label, now);
+        if (grant.role !== role) {
+          assertRoleAllowedFor(user, role);
+          if (grant.role === 'owner' && (await repo.countOtherOwners(tx, ctx.actor.workspaceId, accountId, grant.id, now)) === 0) {
+            throw new AppError(
+              ErrorCode.LAST_OWNER,
+              `${user.email} is the last Owner of "${access.label}". Make someone else an Owner first.`,
+            );
+          }
+          // A role change is a new grant; the old row is revoked and kept for the trail.
+          await repo.revokeGrant(tx, ctx.actor.workspaceId, grant.id, { by: ctx.actor.userId, reason: 'role_changed', now });
+          await repo.insertDirectGrant(tx, {
+            workspaceId: ctx.actor.workspaceId,
+            accountId,
+            userId,
+            role,
+            grantedBy: ctx.actor.userId,
+            now,
+          });
+          await recordActivity(
+            tx,
+            {
+              type: 'Account Role Updated',
+              data: { accountLabel: access.label, targetEmail: user.email, fromRole: grant.role, toRole: role },
+            },
+            refs(ctx, accountId, now, userId),
+          );
+        }
+        return memberOf(tx, ctx, access, userId, now);
+      });
+    },
+
+    async removeMember(ctx: Ctx, accountId: string, userId: string): Promise<void> {
+      await inTransaction(deps.db, async (tx) => {
+        const now = deps.clock.now();
+        const access = await lockAndAuthorize(tx, ctx, accountId, 'account.removeMember', now);
+        const { user, grant } = await memberTarget(tx, ctx, accountId, userId, access.label, now);
+        if (grant.role === 'owner' && (await repo.countOtherOwners(tx, ctx.actor.workspaceId, accountId, grant.id, now)) === 0) {
+          throw new AppError(
+            ErrorCode.LAST_OWNER,
+            `${user.email} is the last Owner of "${access.label}" and cannot be removed. Make someone else an Owner first.`,
+          );
+        }
+        await repo.revokeGrant(tx, ctx.actor.workspaceId, grant.id, { by: ctx.actor.userId, reason: 'removed', now });
+        await recordActivity(
+          tx,
+          { type: 'Account Access Removed', data: { accountLabel: access.label, targetEmail: user.email, role: grant.role } },
+          refs(ctx, accountId, now, userId),
+        );
+      });
+    },
+  };
+}
+export type AccountsService = ReturnType<typeof createAccountsService>;
+
