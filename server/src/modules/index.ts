@@ -3,9 +3,11 @@ import type { AppDeps } from '../deps';
 import { accountsModule } from './accounts/index';
 import { authModule } from './auth/index';
 import { healthModule } from './health/index';
+import { membersModule } from './members/index';
+import { workspacesModule } from './workspaces/index';
 
 /**
  * Every module's routes, registered under /api by app.ts. Add one line per module.
  * A module is a Fastify plugin taking { deps } and building its own services from them.
  */
-export const apiModules: Array<FastifyPluginAsync<{ deps: AppDeps }>> = [healthModule, authModule, accountsModule];
+export const apiModules: Array<FastifyPluginAsync<{ deps: AppDeps }>> = [healthModule, authModule, accountsModule, workspacesModule, membersModule];

@@ -1,11 +1,14 @@
 import { ErrorCode } from '@shared/errors';
+import type { WorkspaceDto } from '@shared/workspaces';
+import { assertWorkspaceCan } from '../../authz/workspace';
 import type { AppDeps } from '../../deps';
-import { AppError } from '../../lib/errors';
+import { AppError, notFound } from '../../lib/errors';
 import { assertPasswordPolicy, hashPassword } from '../../lib/passwords';
-import { NO_REQUEST, type RequestMeta } from '../../lib/request-context';
+import { NO_REQUEST, type Ctx, type RequestMeta } from '../../lib/request-context';
 import { newPublicId, normalizeEmail } from '../../lib/tokens';
 import { inTransaction, isUniqueViolation } from '../../lib/tx';
 import { recordActivity } from '../activity/activity.recorder';
+import { presentWorkspace } from './workspaces.presenter';
 import { workspacesRepository as repo } from './workspaces.repository';
 
 export interface CreateWorkspaceInput {
@@ -19,6 +22,32 @@ export interface CreateWorkspaceInput {
  */
 export function createWorkspacesService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault'>) {
   return {
+    /** The current workspace, read fresh (the session's copy of the name may be a request old). */
+    async get(ctx: Ctx): Promise<WorkspaceDto> {
+      assertWorkspaceCan(ctx.actor, 'workspace.view');
+      const ws = await repo.findById(deps.db, ctx.actor.workspaceId);
+      if (!ws) throw notFound(`Workspace "${ctx.actor.workspaceId}"`);
+      return presentWorkspace(ctx.actor, ws);
+    },
+
+    /** Rename the workspace (Admin, Owner). Renaming to the current name changes nothing. */
+    async rename(ctx: Ctx, name: string): Promise<WorkspaceDto> {
+      assertWorkspaceCan(ctx.actor, 'workspace.update', 'Only Admins and the Owner can rename the workspace.');
+      return inTransaction(deps.db, async (tx) => {
+        const now = deps.clock.now();
+        const ws = await repo.lockById(tx, ctx.actor.workspaceId);
+        if (!ws) throw notFound(`Workspace "${ctx.actor.workspaceId}"`);
+        if (ws.name === name) return presentWorkspace(ctx.actor, ws);
+        await repo.rename(tx, ws.id, name, now);
+        await recordActivity(
+          tx,
+          { type: 'Workspace Updated', data: { from: ws.name, to: name } },
+          { workspaceId: ws.id, actor: { userId: ctx.actor.userId, email: ctx.actor.email }, meta: ctx.meta, at: now },
+        );
+        return presentWorkspace(ctx.actor, { ...ws, name });
+      });
+    },
+
     async createWorkspaceWithOwner(input: CreateWorkspaceInput, meta: RequestMeta = NO_REQUEST) {
       const email = normalizeEmail(input.owner.email);
       const name = input.name.trim();

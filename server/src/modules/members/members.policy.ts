@@ -1,0 +1,24 @@
+import type { WorkspaceRole } from '@shared/permissions';
+import { workspaceCan } from '../../authz/workspace';
+import type { Actor } from '../../lib/request-context';
+
+/**
+ * Per-member and per-invite abilities, on top of the workspace role table (authz/workspace):
+ * the Owner is never changed or removed here, nobody changes or removes themselves, and a
+ * removed member is changed only by a new invite.
+ */
+export function memberAbilities(
+  actor: Pick<Actor, 'role' | 'userId'>,
+  target: { userId: string; role: WorkspaceRole; status: 'active' | 'removed' },
+): { changeRole: boolean; remove: boolean } {
+  const editable = target.status === 'active' && target.role !== 'owner' && target.userId !== actor.userId;
+  return {
+    changeRole: editable && workspaceCan(actor, 'members.changeRole'),
+    remove: editable && workspaceCan(actor, 'members.remove'),
+  };
+}
+
+export function inviteAbilities(actor: Pick<Actor, 'role'>): { resend: boolean; revoke: boolean } {
+  const can = workspaceCan(actor, 'members.invite');
+  return { resend: can, revoke: can };
+}

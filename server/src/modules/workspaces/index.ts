@@ -1,0 +1,35 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { ErrorBodySchema } from '@shared/errors';
+import { UpdateWorkspaceRequestSchema, WorkspaceDtoSchema } from '@shared/workspaces';
+import type { AppDeps } from '../../deps';
+import type { Ctx } from '../../lib/request-context';
+import { actorOf } from '../../plugins/session';
+import { createWorkspacesService } from './workspaces.service';
+
+const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema };
+const tags = ['workspace'];
+
+/** The current workspace: its name, Workspace ID and the caller's abilities; rename. */
+export const workspacesModule: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+  const svc = createWorkspacesService(deps);
+  const ctxOf = (request: Parameters<typeof actorOf>[0]): Ctx => ({ actor: actorOf(request), meta: request.meta });
+
+  app.get(
+    '/workspace',
+    { schema: { tags, summary: 'The current workspace: name, Workspace ID, abilities', response: { 200: WorkspaceDtoSchema, ...errors } } },
+    async (request) => svc.get(ctxOf(request)),
+  );
+
+  app.patch(
+    '/workspace',
+    {
+      schema: {
+        tags,
+        summary: 'Rename the workspace (Admin, Owner)',
+        body: UpdateWorkspaceRequestSchema,
+        response: { 200: WorkspaceDtoSchema, ...errors },
+      },
+    },
+    async (request) => svc.rename(ctxOf(request), request.body.name),
+  );
+};
