@@ -1,30 +1,40 @@
 /**
- * Process entry: `npm start`. Loads config, opens the database (PGlite under .data/ by default,
- * PostgreSQL with DATABASE_URL), applies migrations, seeds demo data on an empty database,
- * builds the web app when needed, starts background workers and listens.
+ * Process entry: `npm start`. Loads config, builds the web app when web/dist is missing or stale,
+ * opens the database (PGlite under .data/ by default, PostgreSQL with DATABASE_URL), applies
+ * migrations, seeds demo data on an empty database, starts background workers, listens, and
+ * prints a banner with the URL.
  */
 import { buildApp } from './app';
-import { loadConfig } from './config/env';
+import { loadConfig, type Config } from './config/env';
 import { openDatabase } from './db/client';
 import type { AppDeps } from './deps';
 import { systemClock } from './lib/clock';
 import { loadKeyring } from './modules/vault/keyring';
 import { createVault } from './modules/vault/vault.service';
+import { ensureWebBuild, type EnsureWebBuildResult } from './web-build';
 
 async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfig();
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` });
-  await database.migrate();
+
+  // The web build (Vite) and the database start (PGlite + migrations) are independent: overlap them.
+  const [web, database] = await Promise.all([
+    ensureWebBuild((message) => console.log(message)),
+    openDatabase({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` }).then(async (db) => {
+      await db.migrate();
+      return db;
+    }),
+  ]);
   const vault = createVault(loadKeyring(config));
   const deps: AppDeps = { db: database.db, driver: database.driver, config, clock: systemClock, vault };
 
   const app = await buildApp(deps);
   await app.listen({ port: config.port, host: config.host });
   app.log.info(
-    { database: database.driver, ms: Date.now() - started },
-    `Latchkey is running at ${config.publicUrl} (${database.driver === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'})`,
+    { database: database.driver, ms: Date.now() - started, webBuildMs: web.ms },
+    `Latchkey is running at ${config.publicUrl}`,
   );
+  printBanner(config, { driver: database.driver, seconds: (Date.now() - started) / 1000, web: web.reason });
 
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
@@ -34,6 +44,27 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+interface BannerInfo {
+  driver: 'pglite' | 'postgres';
+  seconds: number;
+  web: EnsureWebBuildResult['reason'];
+}
+
+function printBanner(config: Config, info: BannerInfo): void {
+  const lines = [
+    '',
+    `  Latchkey is running at ${config.publicUrl}   (ready in ${info.seconds.toFixed(1)} s)`,
+    '',
+    `  Database   ${info.driver === 'pglite' ? `PGlite in ${config.dataDir}/pglite` : 'PostgreSQL (DATABASE_URL)'}`,
+    `  Email      ${config.smtpUrl ? 'SMTP (LATCHKEY_SMTP_URL)' : 'Dev mailbox: no SMTP configured, messages are kept in the app'}`,
+    `  API docs   ${config.publicUrl}/api/docs`,
+  ];
+  if (info.web === 'no-sources') lines.push('  Web app    not built (web/ has no sources yet): API only');
+  if (info.web === 'failed') lines.push('  Web app    BUILD FAILED (see the error above): serving the API and any previous build');
+  lines.push('', '  Press Ctrl+C to stop.', '');
+  console.log(lines.join('\n'));
 }
 
 main().catch((err: unknown) => {
