@@ -1,0 +1,240 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { WORKSPACE_ROLE_LABELS, type WorkspaceRole } from '@shared/permissions';
+import type { AppDeps } from '../deps';
+import { hashPassword } from '../lib/passwords';
+import { NO_REQUEST, type Ctx } from '../lib/request-context';
+import { inTransaction } from '../lib/tx';
+import { recordActivity } from '../modules/activity/activity.recorder';
+import { createAccountsService } from '../modules/accounts/accounts.service';
+import { workspacesRepository } from '../modules/workspaces/workspaces.repository';
+import { createWorkspacesService } from '../modules/workspaces/workspaces.service';
+import { queryRows } from './client';
+import { sql } from 'drizzle-orm';
+
+/**
+ * Demo data for the quick start: a brand ("Acme Corp") and an agency ("Northwind Agency"), a member
+ * of every role in each, and a handful of accounts shared so every role has something to see.
+ * Passwords are random per install, printed once at start and kept in <data dir>/demo-logins.txt
+ * (mode 0600) so they can be found again. Runs only on an empty database.
+ */
+export interface DemoLogin {
+  workspace: string;
+  role: WorkspaceRole;
+  email: string;
+  password: string;
+}
+
+interface PersonSpec {
+  role: WorkspaceRole;
+  name: string;
+  email: string;
+}
+
+interface AccountSpec {
+  label: string;
+  application: string;
+  loginUrl: string;
+  username: string;
+  /** Emails of the workspace's members and the role each gets; the first Owner creates it. */
+  owner: string;
+  share?: Array<{ email: string; role: 'owner' | 'collaborator' }>;
+  totp?: boolean;
+  notes?: string;
+}
+
+interface WorkspaceSpec {
+  name: string;
+  people: PersonSpec[];
+  accounts: AccountSpec[];
+}
+
+const DEMO: WorkspaceSpec[] = [
+  {
+    name: 'Acme Corp',
+    people: [
+      { role: 'owner', name: 'Olivia Owens', email: 'olivia@acme.test' },
+      { role: 'admin', name: 'Adam Alvarez', email: 'adam@acme.test' },
+      { role: 'user', name: 'Uma Ueda', email: 'uma@acme.test' },
+      { role: 'login_only', name: 'Leo Lund', email: 'leo@acme.test' },
+    ],
+    accounts: [
+      {
+        label: 'Acme Instagram',
+        application: 'Instagram',
+        loginUrl: 'https://www.instagram.com/accounts/login/',
+        username: 'acme.official',
+        owner: 'olivia@acme.test',
+        share: [
+          { email: 'uma@acme.test', role: 'collaborator' },
+          { email: 'leo@acme.test', role: 'collaborator' },
+        ],
+        totp: true,
+        notes: 'Main brand profile. Posting schedule lives in the content calendar.',
+      },
+      {
+        label: 'Acme Facebook Ads',
+        application: 'Meta Business Suite',
+        loginUrl: 'https://business.facebook.com/',
+        username: 'ads@acme.test',
+        owner: 'olivia@acme.test',
+        share: [{ email: 'adam@acme.test', role: 'owner' }],
+      },
+      {
+        label: 'Acme TikTok',
+        application: 'TikTok',
+        loginUrl: 'https://www.tiktok.com/login',
+        username: 'acme.tiktok',
+        owner: 'uma@acme.test',
+        share: [{ email: 'leo@acme.test', role: 'collaborator' }],
+      },
+      {
+        label: 'Acme LinkedIn Page',
+        application: 'LinkedIn',
+        loginUrl: 'https://www.linkedin.com/login',
+        username: 'social@acme.test',
+        owner: 'adam@acme.test',
+      },
+      {
+        label: 'Acme Google Ads',
+        application: 'Google Ads',
+        loginUrl: 'https://ads.google.com/',
+        username: 'marketing@acme.test',
+        owner: 'olivia@acme.test',
+        totp: true,
+      },
+    ],
+  },
+  {
+    name: 'Northwind Agency',
+    people: [
+      { role: 'owner', name: 'Nora North', email: 'nora@northwind.test' },
+      { role: 'admin', name: 'Nate Nakamura', email: 'nate@northwind.test' },
+      { role: 'user', name: 'Nina Novak', email: 'nina@northwind.test' },
+      { role: 'login_only', name: 'Noel Nash', email: 'noel@northwind.test' },
+    ],
+    accounts: [
+      {
+        label: 'Northwind Pinterest',
+        application: 'Pinterest',
+        loginUrl: 'https://www.pinterest.com/login/',
+        username: 'northwind.studio',
+        owner: 'nora@northwind.test',
+        share: [{ email: 'nina@northwind.test', role: 'collaborator' }],
+      },
+      {
+        label: 'Northwind Canva',
+        application: 'Canva',
+        loginUrl: 'https://www.canva.com/login',
+        username: 'design@northwind.test',
+        owner: 'nate@northwind.test',
+        share: [{ email: 'noel@northwind.test', role: 'collaborator' }],
+      },
+    ],
+  },
+];
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const randomBase32 = (n: number) => Array.from(randomBytes(n), (b) => BASE32[b % 32]).join('');
+/** 18 characters from 108 random bits: well above the policy, easy to copy. */
+const demoPassword = () => randomBytes(14).toString('base64url').slice(0, 18);
+
+export async function isDatabaseEmpty(deps: Pick<AppDeps, 'db'>): Promise<boolean> {
+  const [row] = await queryRows<{ n: number }>(deps.db, sql`select count(*)::int as n from workspaces`);
+  return (row?.n ?? 0) === 0;
+}
+
+/** Seed the demo data. Returns the sign-ins to print, or null when the database already has data. */
+export async function seedDemoData(deps: AppDeps): Promise<DemoLogin[] | null> {
+  if (!(await isDatabaseEmpty(deps))) return null;
+  const workspaces = createWorkspacesService(deps);
+  const accountsService = createAccountsService(deps);
+  const logins: DemoLogin[] = [];
+
+  for (const spec of DEMO) {
+    const ownerSpec = spec.people.find((p) => p.role === 'owner')!;
+    const ownerPassword = demoPassword();
+    const { workspace, owner } = await workspaces.createWorkspaceWithOwner({
+      name: spec.name,
+      owner: { email: ownerSpec.email, name: ownerSpec.name, password: ownerPassword },
+    });
+    logins.push({ workspace: spec.name, role: 'owner', email: owner.email, password: ownerPassword });
+    const people = new Map<string, { userId: string; role: WorkspaceRole; name: string }>([
+      [owner.email, { userId: owner.id, role: 'owner', name: owner.name }],
+    ]);
+
+    for (const person of spec.people.filter((p) => p.role !== 'owner')) {
+      const password = demoPassword();
+      const passwordHash = await hashPassword(password); // outside the transaction: argon2 is slow by design
+      const user = await inTransaction(deps.db, async (tx) => {
+        const now = deps.clock.now();
+        const u = await workspacesRepository.insertUser(tx, { email: person.email, name: person.name, passwordHash, now });
+        await workspacesRepository.insertMembership(tx, { workspaceId: workspace.id, userId: u.id, role: person.role, now });
+        await recordActivity(
+          tx,
+          { type: 'User Created', data: { targetEmail: u.email, role: person.role } },
+          { workspaceId: workspace.id, actor: { userId: owner.id, email: owner.email }, targetUserId: u.id, meta: NO_REQUEST, at: now },
+        );
+        return u;
+      });
+      people.set(user.email, { userId: user.id, role: person.role, name: user.name });
+      logins.push({ workspace: spec.name, role: person.role, email: user.email, password });
+    }
+
+    const ctxFor = (email: string): Ctx => {
+      const p = people.get(email)!;
+      return {
+        actor: {
+          userId: p.userId,
+          email,
+          name: p.name,
+          workspaceId: workspace.id,
+          workspacePublicId: workspace.publicId,
+          workspaceName: workspace.name,
+          role: p.role,
+          sessionId: '00000000-0000-0000-0000-000000000000',
+          mfaEnabled: false,
+        },
+        meta: NO_REQUEST,
+      };
+    };
+
+    for (const acc of spec.accounts) {
+      const created = await accountsService.create(ctxFor(acc.owner), {
+        label: acc.label,
+        application: acc.application,
+        loginUrl: acc.loginUrl,
+        username: acc.username,
+        password: `${randomBytes(12).toString('base64url')}!`,
+        ...(acc.totp ? { totpSecret: randomBase32(32) } : {}),
+        notes: acc.notes ?? '',
+        customFields: [],
+      });
+      for (const share of acc.share ?? []) {
+        await accountsService.share(ctxFor(acc.owner), created.id, { userId: people.get(share.email)!.userId, role: share.role });
+      }
+    }
+  }
+  return logins;
+}
+
+/** The sign-ins as printed at start (and parsed by the browser tests: keep the format). */
+export function formatDemoLogins(logins: DemoLogin[]): string {
+  const lines: string[] = ['Demo sign-ins (also saved in demo-logins.txt in the data directory):'];
+  let current = '';
+  for (const l of logins) {
+    if (l.workspace !== current) {
+      current = l.workspace;
+      lines.push(`  Workspace: ${current}`);
+    }
+    lines.push(`    ${WORKSPACE_ROLE_LABELS[l.role].padEnd(10)}  ${l.email.padEnd(24)}  ${l.password}`);
+  }
+  return lines.join('\n');
+}
+
+export async function saveDemoLogins(dataDir: string, logins: DemoLogin[]): Promise<string> {
+  const file = path.join(dataDir, 'demo-logins.txt');
+  await writeFile(file, formatDemoLogins(logins) + '\n', { mode: 0o600 });
+  return file;
+}
