@@ -19,7 +19,10 @@ async function main(): Promise<void> {
 
   // The web build (Vite) and the database start (PGlite + migrations) are independent: overlap them.
   const [web, database] = await Promise.all([
-    ensureWebBuild((message) => console.log(message)),
+    // `npm run dev` passes --no-web-build: Vite's dev server serves the app from source there.
+    process.argv.includes('--no-web-build')
+      ? Promise.resolve<EnsureWebBuildResult>({ built: false, reason: 'skipped', ms: 0 })
+      : ensureWebBuild((message) => console.log(message)),
     openDatabase({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` }).then(async (db) => {
       await db.migrate();
       return db;
@@ -61,6 +64,7 @@ function printBanner(config: Config, info: BannerInfo): void {
     `  Email      ${config.smtpUrl ? 'SMTP (LATCHKEY_SMTP_URL)' : 'Dev mailbox: no SMTP configured, messages are kept in the app'}`,
     `  API docs   ${config.publicUrl}/api/docs`,
   ];
+  if (info.web === 'skipped') lines.push('  Web app    served by Vite in development (npm run dev)');
   if (info.web === 'no-sources') lines.push('  Web app    not built (web/ has no sources yet): API only');
   if (info.web === 'failed') lines.push('  Web app    BUILD FAILED (see the error above): serving the API and any previous build');
   lines.push('', '  Press Ctrl+C to stop.', '');

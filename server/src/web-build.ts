@@ -53,7 +53,7 @@ export function webBuildState(root = REPO_ROOT): WebBuildState {
 
 export interface EnsureWebBuildResult {
   built: boolean;
-  reason: WebBuildState['status'] | 'failed';
+  reason: WebBuildState['status'] | 'failed' | 'skipped';
   ms: number;
   /** Why the build failed (the server then serves the API and any previous build). */
   error?: string;
