@@ -202,7 +202,7 @@ export function createVault(initialKeyring: Keyring): Vault & {
         rewrapped += n;
         if (n < batchSize) break;
       }
-      return { rewrapped, fromVersions: [...fromVersions].sort(), toVersion: target };
+      return { rewrapped, fromVersions: [...fromVersions].sort((a, b) => a - b), toVersion: target };
     },
   };
 }
