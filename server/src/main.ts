@@ -9,6 +9,7 @@ import { loadConfig, type Config } from './config/env';
 import { openDatabase } from './db/client';
 import type { AppDeps } from './deps';
 import { systemClock } from './lib/clock';
+import { startOutboxWorker } from './modules/email/outbox.worker';
 import { loadKeyring } from './modules/vault/keyring';
 import { createVault } from './modules/vault/vault.service';
 import { ensureWebBuild, type EnsureWebBuildResult } from './web-build';
@@ -39,8 +40,18 @@ async function main(): Promise<void> {
   );
   printBanner(config, { driver: database.driver, seconds: (Date.now() - started) / 1000, web: web.reason });
 
+  if (config.devMailbox) {
+    app.log.warn(
+      `DEV MAILBOX IS ON: no SMTP server is configured (LATCHKEY_SMTP_URL), so email is NOT sent. ` +
+        `Every message (invite links included) is kept and readable by ANYONE at ${config.publicUrl}/dev/mailbox. ` +
+        `Set LATCHKEY_SMTP_URL before real use.`,
+    );
+  }
+  const outboxWorker = startOutboxWorker(deps, { logger: app.log.child({ component: 'outbox' }) });
+
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
+    await outboxWorker.stop();
     await app.close();
     await database.close();
     process.exit(0);

@@ -23,6 +23,12 @@ export const EnvSchema = z.object({
   /** smtp://user:pass@host:port. Unset: messages are kept for the Dev mailbox page. */
   LATCHKEY_SMTP_URL: z.string().optional(),
   LATCHKEY_MAIL_FROM: z.string().default('Latchkey <no-reply@latchkey.local>'),
+  /**
+   * Keep outgoing email in the database and show it on the public Dev mailbox page instead of
+   * sending it. Default: on when LATCHKEY_SMTP_URL is unset and NODE_ENV is not production; in
+   * production it must be set explicitly. Never with LATCHKEY_SMTP_URL.
+   */
+  LATCHKEY_DEV_MAILBOX: bool.optional(),
   LATCHKEY_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   LATCHKEY_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   /** Skip the demo seed on an empty database. */
@@ -46,6 +52,8 @@ export interface Config {
   masterKey: string | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** Outgoing email is kept for the Dev mailbox page (no SMTP); the /dev/mailbox routes answer. */
+  devMailbox: boolean;
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   skipSeed: boolean;
@@ -60,6 +68,25 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const smtpUrl = e.LATCHKEY_SMTP_URL || undefined;
+  if (smtpUrl && !/^smtps?:\/\//i.test(smtpUrl)) {
+    throw new Error('Invalid configuration:\n  LATCHKEY_SMTP_URL: use smtp://user:pass@host:port or smtps://user:pass@host:465');
+  }
+  if (smtpUrl && e.LATCHKEY_DEV_MAILBOX === true) {
+    throw new Error(
+      'Invalid configuration:\n  LATCHKEY_DEV_MAILBOX: the Dev mailbox keeps email instead of sending it; unset it when LATCHKEY_SMTP_URL is set',
+    );
+  }
+  if (!smtpUrl && e.LATCHKEY_DEV_MAILBOX === undefined && e.NODE_ENV === 'production') {
+    throw new Error(
+      'Invalid configuration:\n  LATCHKEY_SMTP_URL: set it so Latchkey can send email, or set LATCHKEY_DEV_MAILBOX=1 to keep email on the public Dev mailbox page (not for real use)',
+    );
+  }
+  if (!smtpUrl && e.LATCHKEY_DEV_MAILBOX === false) {
+    throw new Error(
+      'Invalid configuration:\n  LATCHKEY_DEV_MAILBOX: with the Dev mailbox off, set LATCHKEY_SMTP_URL so email has somewhere to go',
+    );
+  }
   const publicUrl = (e.LATCHKEY_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return {
     env: e.NODE_ENV,
@@ -70,8 +97,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL || undefined,
     dataDir: path.resolve(e.LATCHKEY_DATA_DIR),
     masterKey: e.LATCHKEY_MASTER_KEY || undefined,
-    smtpUrl: e.LATCHKEY_SMTP_URL || undefined,
+    smtpUrl,
     mailFrom: e.LATCHKEY_MAIL_FROM,
+    devMailbox: !smtpUrl,
     sessionIdleMs: e.LATCHKEY_SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: e.LATCHKEY_SESSION_ABSOLUTE_HOURS * 3_600_000,
     skipSeed: e.LATCHKEY_SKIP_SEED,
