@@ -72,7 +72,7 @@ function printBanner(config: Config, info: BannerInfo): void {
     `  Latchkey is running at ${config.publicUrl}   (ready in ${info.seconds.toFixed(1)} s)`,
     '',
     `  Database   ${info.driver === 'pglite' ? `PGlite in ${config.dataDir}/pglite` : 'PostgreSQL (DATABASE_URL)'}`,
-    `  Email      ${config.smtpUrl ? 'SMTP (LATCHKEY_SMTP_URL)' : 'Dev mailbox: no SMTP configured, messages are kept in the app'}`,
+    `  Email      ${config.devMailbox ? `not sent: kept for the Dev mailbox at ${config.publicUrl}/dev/mailbox` : 'sent through SMTP (LATCHKEY_SMTP_URL)'}`,
     `  API docs   ${config.publicUrl}/api/docs`,
   ];
   if (info.web === 'skipped') lines.push('  Web app    served by Vite in development (npm run dev)');
