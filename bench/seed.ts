@@ -159,7 +159,13 @@ async function ids(url: string): Promise<{ benchUserId: string; bigWorkspaceId: 
 }
 
 /** Seed unless a complete seed is there already (or `reseed`). Logs progress to stdout. */
-export async function ensureSeeded(opts: { dbName: string; reseed: boolean; log?: (s: string) => void }): Promise<SeedInfo> {
+export async function ensureSeeded(opts: {
+  dbName: string;
+  reseed: boolean;
+  /** Fail instead of seeding when no complete seed is there. */
+  requireExisting?: boolean;
+  log?: (s: string) => void;
+}): Promise<SeedInfo> {
   const log = opts.log ?? ((s: string) => console.log(s));
   const url = withDatabase(ADMIN_URL, opts.dbName);
   const admin = new pg.Client({ connectionString: ADMIN_URL });
@@ -175,6 +181,9 @@ export async function ensureSeeded(opts: { dbName: string; reseed: boolean; log?
       const database = await openDatabase({ databaseUrl: url, poolSize: 2 });
       await database.migrate().finally(() => database.close());
       return { url, dbName: opts.dbName, reused: true, seedSeconds: null, counts, ...(await ids(url)) };
+    }
+    if (opts.requireExisting) {
+      throw new Error(`The bench database "${opts.dbName}" is missing or incomplete: run \`npm run bench -- --seed\` (takes a few minutes).`);
     }
     if (exists) {
       log(`dropping database "${opts.dbName}"`);
