@@ -162,8 +162,8 @@ export const AccountsListQuerySchema = z
     status: AccountStatusSchema.default('active'),
     cursor: z.string().max(500).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(50),
-  })
-  .meta({ id: 'AccountsListQuery' });
+  });
+// No `.meta({ id })` on query or params schemas: @fastify/swagger cannot resolve a $ref for parameters.
 export type AccountsListQuery = z.input<typeof AccountsListQuerySchema>;
 
 export const AccountsListResponseSchema = z
