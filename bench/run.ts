@@ -5,9 +5,11 @@
  *   npm run bench -- --reseed          rebuild the dataset, then measure
  *   flags: --duration 15 --warmup 3 --connections 50 --authz-n 20000 --db latchkey_bench
  *          --targets bare,live,accounts,authz  --explain-only  --no-save  --update-baseline
- *          --log-level warn|silent
+ *          --log-level warn|silent  --gate (exit 1 when a p99 regresses > 20% vs baseline.json)
+ *   targets: node (bare node:http, opt-in), bare, live, accounts, authz
  */
 import { execFileSync } from 'node:child_process';
+import http from 'node:http';
 import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,6 +47,7 @@ const opts = {
   explainOnly: args.has('explain-only'),
   save: !args.has('no-save'),
   updateBaseline: args.has('update-baseline'),
+  gate: args.has('gate'),
   logLevel: args.string('log-level', 'warn') as Config['logLevel'],
 };
 
@@ -267,6 +270,12 @@ async function main(): Promise<void> {
   }
 
   // ---- HTTP targets
+  const nodeHttp = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+    res.end('{"status":"ok"}');
+  });
+  await new Promise<void>((r) => nodeHttp.listen(0, '127.0.0.1', r));
+  const nodePort = (nodeHttp.address() as { port: number }).port;
   const bare = Fastify({ logger: false });
   bare.get('/bare', async () => ({ status: 'ok' }));
   await bare.listen({ host: '127.0.0.1', port: 0 });
@@ -279,6 +288,7 @@ async function main(): Promise<void> {
   };
   const appBase = `http://127.0.0.1:${portOf(app as unknown as typeof bare)}`;
   const targets: Array<{ key: string; name: string; url: string; headers: Record<string, string> }> = [
+    { key: 'node', name: '(a0) bare node:http', url: `http://127.0.0.1:${nodePort}/`, headers: {} },
     { key: 'bare', name: '(a) bare Fastify GET /bare', url: `http://127.0.0.1:${portOf(bare)}/bare`, headers: {} },
     { key: 'live', name: '(b) app GET /api/v1/health/live', url: `${appBase}/api/v1/health/live`, headers: {} },
     { key: 'accounts', name: '(c) app GET /api/v1/accounts?limit=50', url: `${appBase}/api/v1/accounts?limit=50`, headers: authHeaders },
@@ -295,6 +305,7 @@ async function main(): Promise<void> {
   }
   await app.close();
   await bare.close();
+  await new Promise((r) => nodeHttp.close(r));
 
   // ---- (d) one authorization decision, in process, sequential
   let authz: { allowed: LatencySummary; denied: LatencySummary; wrong: number } | null = null;
@@ -339,6 +350,22 @@ async function main(): Promise<void> {
     console.log(`\nframework overhead (b vs a): ${(((bareRow.rps - liveRow.rps) / bareRow.rps) * 100).toFixed(1)}% fewer req/s with all production hooks (goal 5 budget: 15% vs bare node:http)`);
   }
 
+  const nodeRow = rows.find((r) => r.target.startsWith('(a0)'));
+  if (nodeRow?.rps && liveRow?.rps) {
+    console.log(`framework overhead (b vs a0): ${(((nodeRow.rps - liveRow.rps) / nodeRow.rps) * 100).toFixed(1)}% fewer req/s than bare node:http (goal 5: ≤ 15%)`);
+  }
+
+  let regressions: string[] = [];
+  if (baseline) {
+    regressions = rows
+      .filter((r) => !r.target.startsWith(' '))
+      .flatMap((r) => {
+        const b = baseline.find((x) => x.target === r.target);
+        return b && r.p99 > b.p99 * 1.2 ? [`${r.target}: p99 ${r.p99.toFixed(2)} ms vs baseline ${b.p99.toFixed(2)} ms`] : [];
+      });
+    if (regressions.length) console.log(`\np99 more than 20% above baseline (goal 12):\n  ${regressions.join('\n  ')}`);
+  }
+
   if (opts.save) {
     mkdirSync(RESULTS, { recursive: true });
     const sha = gitSha();
@@ -361,6 +388,10 @@ async function main(): Promise<void> {
       writeFileSync(baselineFile, JSON.stringify(out, null, 2) + '\n');
       console.log(`saved ${path.relative(process.cwd(), baselineFile)}`);
     }
+  }
+  if (opts.gate && regressions.length) {
+    console.error('FAIL (--gate): p99 regression above 20% (compare only runs on the same quiet machine).');
+    process.exit(1);
   }
 }
 
