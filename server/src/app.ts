@@ -14,7 +14,9 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { ErrorCode } from '@shared/errors';
 import type { AppDeps } from './deps';
+import { AppError } from './lib/errors';
 import { loggerOptions } from './lib/logger';
 import { apiModules } from './modules/index';
 import { registerErrorHandler } from './plugins/error-handler';
@@ -125,14 +127,13 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   const serveWeb = opts.serveWeb ?? existsSync(path.join(WEB_DIST, 'index.html'));
   if (serveWeb) {
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: ['index.html'] });
-    // Client-side routes: any other GET outside /api gets the app shell.
-    app.setNotFoundHandler((request, reply) => {
-      if (request.method === 'GET' && !request.url.startsWith('/api')) {
-        return reply.type('text/html').sendFile('index.html');
+    // Client-side routes: any other GET outside /api gets the app shell. A catch-all route, not a
+    // not-found handler: registerErrorHandler owns that one, and Fastify allows only one.
+    app.get('/*', { config: { auth: 'public' }, schema: { hide: true } }, (request, reply) => {
+      if (request.url.startsWith('/api')) {
+        throw new AppError(ErrorCode.ROUTE_NOT_FOUND, `No route ${request.method} ${request.url.split('?')[0]}.`);
       }
-      return reply.status(404).send({
-        error: { code: 'route_not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.`, requestId: request.id },
-      });
+      return reply.type('text/html').sendFile('index.html');
     });
   }
 
