@@ -4,9 +4,12 @@
  * migrations, seeds demo data on an empty database, starts background workers, listens, and
  * prints a banner with the URL.
  */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { buildApp } from './app';
 import { loadConfig, type Config } from './config/env';
 import { openDatabase } from './db/client';
+import { formatDemoLogins, saveDemoLogins, seedDemoData, type DemoLogin } from './db/seed';
 import type { AppDeps } from './deps';
 import { systemClock } from './lib/clock';
 import { startOutboxWorker } from './modules/email/outbox.worker';
@@ -32,13 +35,25 @@ async function main(): Promise<void> {
   const vault = createVault(loadKeyring(config));
   const deps: AppDeps = { db: database.db, driver: database.driver, config, clock: systemClock, vault };
 
+  // Demo data on an empty database, before we listen: the first page load already has something to show.
+  let demo: DemoLogin[] | null = null;
+  let demoFile: string | null = null;
+  if (!config.skipSeed) {
+    demo = await seedDemoData(deps);
+    if (demo) {
+      mkdirSync(config.dataDir, { recursive: true }); // with PostgreSQL and an env key nothing else creates it
+      demoFile = await saveDemoLogins(config.dataDir, demo);
+    }
+  }
+  if (!demo && existsSync(path.join(config.dataDir, 'demo-logins.txt'))) demoFile = path.join(config.dataDir, 'demo-logins.txt');
+
   const app = await buildApp(deps);
   await app.listen({ port: config.port, host: config.host });
   app.log.info(
     { database: database.driver, ms: Date.now() - started, webBuildMs: web.ms },
     `Latchkey is running at ${config.publicUrl}`,
   );
-  printBanner(config, { driver: database.driver, seconds: (Date.now() - started) / 1000, web: web.reason });
+  printBanner(config, { driver: database.driver, seconds: (Date.now() - started) / 1000, web: web.reason, demo, demoFile });
 
   if (config.devMailbox) {
     app.log.warn(
@@ -64,6 +79,10 @@ interface BannerInfo {
   driver: 'pglite' | 'postgres';
   seconds: number;
   web: EnsureWebBuildResult['reason'];
+  /** Sign-ins created by the demo seed on this start, if it ran. */
+  demo: DemoLogin[] | null;
+  /** Where earlier demo sign-ins are kept (data directory), if any. */
+  demoFile: string | null;
 }
 
 function printBanner(config: Config, info: BannerInfo): void {
@@ -78,6 +97,11 @@ function printBanner(config: Config, info: BannerInfo): void {
   if (info.web === 'skipped') lines.push('  Web app    served by Vite in development (npm run dev)');
   if (info.web === 'no-sources') lines.push('  Web app    not built (web/ has no sources yet): API only');
   if (info.web === 'failed') lines.push('  Web app    BUILD FAILED (see the error above): serving the API and any previous build');
+  if (info.demo) {
+    lines.push('', ...formatDemoLogins(info.demo).split('\n').map((l) => `  ${l}`));
+  } else if (info.demoFile) {
+    lines.push(`  Demo       sign-ins from the first start are in ${info.demoFile}`);
+  }
   lines.push('', '  Press Ctrl+C to stop.', '');
   console.log(lines.join('\n'));
 }
