@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityEventInput } from '@shared/activity';
 import type { ActivityListResponse } from '@shared/activity-api';
+import { queryRows } from '../../db/client';
 import { accounts, grants } from '../../db/schema/index';
 import { manualClock } from '../../lib/clock';
 import { createTestApp, expectError, injectAs, sessionFor, type TestApp, type TestSession } from '../../../test/harness';
@@ -52,16 +53,33 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
-    } else cell += c;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') {
+        quoted = false;
+      } else {
+        cell += c;
+      }
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else {
+      cell += c;
+    }
   }
-  if (cell !== '' || row.length) row.push(cell), rows.push(row);
+  if (cell !== '' || row.length) {
+    row.push(cell);
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -423,7 +441,7 @@ describe('activity_events is append-only', () => {
   it('refuses UPDATE and DELETE at the database', async () => {
     await expect(t.deps.db.execute(sql`update activity_events set type = 'Forged'`)).rejects.toThrow();
     await expect(t.deps.db.execute(sql`delete from activity_events`)).rejects.toThrow();
-    const [row] = (await t.deps.db.execute(sql`select count(*)::int as n from activity_events where type = 'Forged'`)).rows as Array<{ n: number }>;
+    const [row] = await queryRows<{ n: number }>(t.deps.db, sql`select count(*)::int as n from activity_events where type = 'Forged'`);
     expect(row!.n).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { eq, sql } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client';
+import { openDatabase, queryRows } from '../../db/client';
 import { outbox } from '../../db/schema/index';
 import { manualClock } from '../../lib/clock';
 import { inTransaction } from '../../lib/tx';
@@ -108,7 +108,7 @@ describe('outbox worker over SMTP', () => {
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');
-    const [n] = (await t.deps.db.execute(sql`select count(*)::int as n from outbox where to_email = ${to}`)).rows as Array<{ n: number }>;
+    const [n] = await queryRows<{ n: number }>(t.deps.db, sql`select count(*)::int as n from outbox where to_email = ${to}`);
     expect(n!.n).toBe(0);
     const worker = startOutboxWorker(t.deps, { pollIntervalMs: 0 });
     await worker.drain();
