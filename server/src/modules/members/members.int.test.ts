@@ -4,6 +4,7 @@ import type { MemberDto, MembersListResponse, RemoveMemberResponse } from '@shar
 import { grants, invites, memberships, sessions, users } from '../../db/schema/index';
 import { hashToken } from '../../lib/tokens';
 import { createTestApp, createWorkspace, expectError, injectAs, sessionFor, type TestApp, type TestSession } from '../../../test/harness';
+import { TEST_PG_URL } from '../../../test/database';
 import { addAccount, addMember, eventsOf } from './test-helpers';
 
 let t: TestApp;
@@ -266,5 +267,22 @@ describe('DELETE /members/:userId', () => {
     expect((await del(owner.session, user.user.id)).statusCode).toBe(200);
     const rows = await t.deps.db.select().from(invites).where(and(eq(invites.workspaceId, wsId), eq(invites.email, user.user.email)));
     expect(rows.map((r) => r.status)).toEqual(['revoked']);
+  });
+});
+
+describe.runIf(TEST_PG_URL)('DELETE /members/:userId race (PostgreSQL)', () => {
+  it('10 parallel removals of one member: one 200, nine 409, one event, grants revoked once', async () => {
+    const { wsId, admin, owner, user } = await team();
+    await addAccount(t.deps, wsId, 'Solo', [{ userId: user.user.id, role: 'owner' }]);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => del(i % 2 ? admin.session : owner.session, user.user.id)),
+    );
+    const codes = results.map((r) => r.statusCode);
+    expect(codes.filter((c) => c === 200)).toHaveLength(1);
+    expect(codes.filter((c) => c === 409)).toHaveLength(9);
+    expect(await eventsOf(t.deps, wsId, 'User Deactivated')).toHaveLength(1);
+    const all = await t.deps.db.select().from(grants).where(eq(grants.workspaceId, wsId));
+    // The member's one grant revoked, and exactly one Owner grant handed to whoever removed them.
+    expect(all.filter((g) => g.revokedAt === null && g.role === 'owner')).toHaveLength(1);
   });
 });
