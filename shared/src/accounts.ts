@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACCOUNT_ROLE_ACTIONS, AccountRoleSchema, DirectAccountRoleSchema } from './permissions';
+import { type ACCOUNT_ROLE_ACTIONS, AccountRoleSchema, DirectAccountRoleSchema } from './permissions';
 
 /**
  * Accounts vault contracts, shared by the API and the web app.

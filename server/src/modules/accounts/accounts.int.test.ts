@@ -537,6 +537,26 @@ describe('accounts vault routes', () => {
       expect(seen).toEqual(labels);
     });
 
+    it('keeps cursors short for long labels in any script, and a cursor naming another workspace account yields nothing', async () => {
+      const m = await addMember(t.deps, ws, { role: 'user' });
+      const s = await sessionFor(t.deps, m.userId, ws);
+      await createAccount(s, { label: '漢'.repeat(200) });
+      await createAccount(s, { label: '😀'.repeat(200) });
+      const first = (await get(s, '/accounts?limit=1')).json() as AccountsListResponse;
+      expect(first.items).toHaveLength(1);
+      expect(first.nextCursor!.length).toBeLessThanOrEqual(500);
+      const second = await get(s, `/accounts?limit=1&cursor=${first.nextCursor}`);
+      expect(second.statusCode, second.body).toBe(200);
+      const body = second.json() as AccountsListResponse;
+      expect(body.items).toHaveLength(1);
+      expect(body.items[0]!.id).not.toBe(first.items[0]!.id);
+      expect(body.nextCursor).toBeNull();
+
+      const foreign = Buffer.from(JSON.stringify({ v: 1, after: otherWsAccountId })).toString('base64url');
+      const res = (await get(s, `/accounts?cursor=${foreign}`)).json() as AccountsListResponse;
+      expect(res).toEqual({ items: [], nextCursor: null });
+    });
+
     it('searches label, application and username case-insensitively, with % and _ taken literally', async () => {
       const q = async (s: string) =>
         ((await get(lister, `/accounts?q=${encodeURIComponent(s)}`)).json() as AccountsListResponse).items.map((i) => i.label);

@@ -81,7 +81,8 @@ export const accountsRepository = {
       now: Date;
       status: 'active' | 'deleted';
       q?: string | undefined;
-      after?: { sortKey: string; id: string } | undefined;
+      /** Resume after this account (in this workspace) in (lower(label), id) order. */
+      afterId?: string | undefined;
       limit: number;
     },
   ) {
@@ -100,15 +101,19 @@ export const accountsRepository = {
         or(ilike(accounts.label, pattern), ilike(accounts.application, pattern), ilike(accounts.username, pattern))!,
       );
     }
-    if (p.after) conds.push(sql`(${sortKey}, ${accounts.id}) > (${p.after.sortKey}, ${p.after.id}::uuid)`);
+    if (p.afterId) {
+      conds.push(
+        sql`(${sortKey}, ${accounts.id}) > (select lower(prev.label), prev.id from accounts prev where prev.workspace_id = ${p.workspaceId}::uuid and prev.id = ${p.afterId}::uuid)`,
+      );
+    }
     const rows = await tx
-      .select({ account: accounts, rank: mine.rank, sortKey: sortKey.as('sort_key') })
+      .select({ account: accounts, rank: mine.rank })
       .from(accounts)
       .innerJoin(mine, eq(mine.accountId, accounts.id))
       .where(and(...conds))
       .orderBy(asc(sortKey), asc(accounts.id))
       .limit(p.limit + 1);
-    return rows.map((r) => ({ account: r.account, role: rankToRole(Number(r.rank)), sortKey: r.sortKey }));
+    return rows.map((r) => ({ account: r.account, role: rankToRole(Number(r.rank)) }));
   },
 
   /** The target must be an ACTIVE member of this workspace. */

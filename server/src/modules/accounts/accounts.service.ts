@@ -15,12 +15,12 @@ import {
   ACCOUNT_ROLE_RANK,
   MAX_ACCOUNT_ROLE_FOR_WORKSPACE_ROLE,
   WORKSPACE_ROLE_LABELS,
+  type AccountAction,
   type DirectAccountRole,
 } from '@shared/permissions';
 import {
   accountCan,
   accountNotFound,
-  assertAccountCan,
   requireAccountAccess,
   type AccountAccess,
 } from '../../authz/accounts';
@@ -54,7 +54,7 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
   });
 
   /** Lock the account row, then decide on fresh state (the lock serialises concurrent changes). */
-  async function lockAndAuthorize(tx: Db, ctx: Ctx, accountId: string, action: Parameters<typeof assertAccountCan>[1], now: Date) {
+  async function lockAndAuthorize(tx: Db, ctx: Ctx, accountId: string, action: AccountAction, now: Date) {
     const locked = await repo.lock(tx, ctx.actor.workspaceId, accountId);
     if (!locked) throw accountNotFound(accountId);
     return requireAccountAccess(tx, ctx.actor, accountId, action, now);
@@ -95,11 +95,12 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
     const byUser = new Map<string, { best: (typeof rows)[number]; direct: boolean }>();
     for (const r of rows) {
       const cur = byUser.get(r.userId);
-      if (!cur) byUser.set(r.userId, { best: r, direct: r.sourceKind === 'direct' });
-      else {
-        if (ACCOUNT_ROLE_RANK[r.role] > ACCOUNT_ROLE_RANK[cur.best.role]) cur.best = r;
-        cur.direct ||= r.sourceKind === 'direct';
+      if (!cur) {
+        byUser.set(r.userId, { best: r, direct: r.sourceKind === 'direct' });
+        continue;
       }
+      if (ACCOUNT_ROLE_RANK[r.role] > ACCOUNT_ROLE_RANK[cur.best.role]) cur.best = r;
+      cur.direct ||= r.sourceKind === 'direct';
     }
     const owners = [...byUser.values()].filter((m) => m.best.role === 'owner').length;
     const canChange = accountCan(access, 'account.changeMemberRole');
@@ -131,7 +132,7 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
 
   return {
     async list(ctx: Ctx, query: ListQuery): Promise<AccountsListResponse> {
-      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+      const afterId = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
       const now = deps.clock.now();
       const rows = await repo.listForUser(deps.db, {
         workspaceId: ctx.actor.workspaceId,
@@ -139,7 +140,7 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
         now,
         status: query.status,
         q: query.q || undefined,
-        after,
+        afterId,
         limit: query.limit,
       });
       const page = rows.slice(0, query.limit);
@@ -151,7 +152,7 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
       const last = page[page.length - 1];
       return {
         items: page.map((r) => presentAccountSummary(r.account, r.role, fields.get(r.account.id))),
-        nextCursor: rows.length > query.limit && last ? encodeCursor({ sortKey: last.sortKey, id: last.account.id }) : null,
+        nextCursor: rows.length > query.limit && last ? encodeCursor(last.account.id) : null,
       };
     },
 
