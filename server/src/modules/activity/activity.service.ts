@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { ErrorCode } from '@shared/errors';
 import { ACTIVITY_CSV_COLUMNS, type ActivityListResponse, type ActivityQuery } from '@shared/activity-api';
@@ -105,9 +105,9 @@ export function createActivityService(deps: Pick<AppDeps, 'db' | 'clock'>) {
         }
       }
       const csv = stringify({ header: true, columns: [...ACTIVITY_CSV_COLUMNS], bom: true, record_delimiter: 'windows' });
-      const source = Readable.from(records());
-      source.on('error', (err) => csv.destroy(err));
-      const stream = source.pipe(csv);
+      // pipeline: if the client goes away (the reply destroys `csv`), the generator is closed too and
+      // stops querying; a database error ends the download instead of hanging it.
+      const stream = pipeline(Readable.from(records()), csv, () => undefined);
       const day = (d: Date) => d.toISOString().slice(0, 10);
       return { stream, filename: `latchkey-activity-${day(range.from)}-to-${day(range.to)}.csv` };
     },
