@@ -26,16 +26,18 @@ export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
 }
 
 export interface RecordedExchange {
+  method: string;
   url: string;
   status: number;
+  requestHeaders: string;
   requestBody: string;
   responseBody: string;
   responseHeaders: string;
 }
 
 /**
- * Record every response a browser context receives, bodies included, so a test can search the
- * whole traffic for a secret.
+ * Record every response a browser context receives, bodies and headers of both directions
+ * included, so a test can search the whole traffic for a secret.
  */
 export function recordTraffic(context: BrowserContext): { exchanges: RecordedExchange[]; settled(): Promise<void> } {
   const exchanges: RecordedExchange[] = [];
@@ -48,10 +50,13 @@ export function recordTraffic(context: BrowserContext): { exchanges: RecordedExc
       } catch {
         body = ''; // redirects and aborted requests have no body
       }
+      const request = response.request();
       exchanges.push({
+        method: request.method(),
         url: response.url(),
         status: response.status(),
-        requestBody: response.request().postData() ?? '',
+        requestHeaders: JSON.stringify(await request.allHeaders().catch(() => request.headers())),
+        requestBody: request.postData() ?? '',
         responseBody: body,
         responseHeaders: JSON.stringify(await response.allHeaders().catch(() => ({}))),
       });
