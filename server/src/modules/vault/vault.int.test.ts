@@ -8,7 +8,7 @@ import { accounts, accountSecrets, dataKeys } from '../../db/schema/index';
 import type { Db } from '../../db/client';
 import type { AppDeps } from '../../deps';
 import { systemClock } from '../../lib/clock';
-import { createTestDatabase, type TestDatabase } from '../../../test/database';
+import { createTestDatabase, TEST_PG_URL, type TestDatabase } from '../../../test/database';
 import { createTestApp, createWorkspace, type TestApp } from '../../../test/harness';
 import { DecryptionError, seal } from './aead';
 import { addKeyToFile, keyFilePath, loadOrCreateKeyFile, parseKeyringEnv } from './keyring';
@@ -209,5 +209,32 @@ describe('vault: key file and KEK rotation', () => {
     await expect(onlyV1.readAccountSecret(database.db, secrets[0]!.ws, secrets[0]!.account, 'password')).rejects.toThrow(
       /version 2 is not in the keyring/,
     );
+  });
+});
+
+describe.runIf(TEST_PG_URL)('vault: concurrent KEK rotations (PostgreSQL)', () => {
+  let dir: string;
+  let database: TestDatabase;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'latchkey-keys-race-'));
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('two rotations at once re-wrap every data key exactly once between them', async () => {
+    const vault = createVault(loadOrCreateKeyFile(dir));
+    const deps = { db: database.db, clock: systemClock, vault } as unknown as AppDeps;
+    for (let i = 0; i < 6; i++) await createWorkspace(deps);
+    addKeyToFile(dir);
+    const other = createVault(loadOrCreateKeyFile(dir));
+    const [a, b] = await Promise.all([
+      vault.rotateKek(database.db, { batchSize: 1 }),
+      other.rotateKek(database.db, { batchSize: 1 }),
+    ]);
+    expect(a.rewrapped + b.rewrapped).toBe(6);
+    expect(await database.db.select().from(dataKeys).where(ne(dataKeys.kekVersion, 2))).toHaveLength(0);
   });
 });

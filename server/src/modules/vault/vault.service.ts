@@ -200,7 +200,8 @@ export function createVault(initialKeyring: Keyring): Vault & {
           return rows.length;
         });
         rewrapped += n;
-        if (n < batchSize) break;
+        // Stop only on an empty batch: a short batch may just mean rows were skipped while locked.
+        if (n === 0) break;
       }
       return { rewrapped, fromVersions: [...fromVersions].sort((a, b) => a - b), toVersion: target };
     },
