@@ -221,6 +221,34 @@ describe('outbox worker over SMTP', () => {
     expect(smtp.for(to)).toEqual([]);
   });
 
+  it('reserves a message while it is being sent, and retries it after the lease if the sender died', async () => {
+    const to = uniqueEmail('lease');
+    await queue(to);
+    let release!: () => void;
+    const hung = new Promise<void>((r) => (release = r));
+    const stuck = startOutboxWorker(t.deps, {
+      pollIntervalMs: 0,
+      transport: { kind: 'smtp', send: () => hung, close: () => undefined },
+    });
+    const stuckDrain = stuck.drain();
+    // Wait until the stuck worker has claimed the message (attempts counted, lease set).
+    for (let i = 0; i < 100 && (await rowFor(to)).attempts === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect((await rowFor(to)).nextAttemptAt.getTime()).toBe(NOW.getTime() + OUTBOX_DEFAULTS.leaseMs);
+
+    const other = startOutboxWorker(t.deps, { pollIntervalMs: 0 });
+    expect(await other.drain()).toEqual({ sent: 0, failed: 0 });
+    expect(smtp.for(to)).toEqual([]);
+
+    clock.advance(OUTBOX_DEFAULTS.leaseMs);
+    expect(await other.drain()).toEqual({ sent: 1, failed: 0 });
+    expect(await rowFor(to)).toMatchObject({ status: 'sent', attempts: 2 });
+    release();
+    await stuckDrain;
+    await Promise.all([stuck.stop(), other.stop()]);
+    expect(smtp.for(to)).toHaveLength(1);
+    expect(await rowFor(to)).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
   it('polls on its own and delivers without drain()', async () => {
     const to = uniqueEmail('poll');
     const worker = startOutboxWorker(t.deps, { pollIntervalMs: 50 });
