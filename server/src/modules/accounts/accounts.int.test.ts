@@ -323,6 +323,9 @@ describe('accounts vault routes', () => {
         { accountLabel: 'Reveal target', field: 'totp' },
       ]);
       expect(events[0]!.actorUserId).toBe(owner.userId);
+      const members = (await get(owner, `/accounts/${id}/members`)).json() as { items: AccountMemberDto[] };
+      expect(members.items.find((m) => m.userId === owner.userId)!.lastUsedAt).not.toBeNull();
+      expect(members.items.find((m) => m.userId === collab.userId)!.lastUsedAt).toBeNull();
     });
   });
 

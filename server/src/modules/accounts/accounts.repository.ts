@@ -190,6 +190,14 @@ export const accountsRepository = {
     return Number(row?.n ?? 0);
   },
 
+  /** Mark the user's live grants on the account as used now (shown as "last used" on the members page). */
+  async touchGrants(tx: Db, workspaceId: string, accountId: string, userId: string, now: Date) {
+    await tx
+      .update(grants)
+      .set({ lastUsedAt: now })
+      .where(and(eq(grants.workspaceId, workspaceId), eq(grants.accountId, accountId), eq(grants.userId, userId), liveGrant(now)));
+  },
+
   async countLiveGrants(tx: Db, workspaceId: string, accountId: string, now: Date) {
     const [row] = await tx
       .select({ n: count() })

@@ -224,6 +224,7 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
           const what = field === 'password' ? 'a password' : 'an authenticator key';
           throw new AppError(ErrorCode.NOT_FOUND, `Account "${access.label}" has no ${what} saved.`);
         }
+        await repo.touchGrants(tx, ctx.actor.workspaceId, accountId, ctx.actor.userId, now);
         await recordActivity(tx, { type: 'Password Retrieved', data: { accountLabel: access.label, field } }, refs(ctx, accountId, now));
         return { field, value };
       });
