@@ -58,6 +58,7 @@ export function screenshotOnFailure(name: string, pages: () => Array<Page | unde
       if (!page || page.isClosed()) continue;
       const file = path.join(RESULTS_DIR, `${name.replace(/[^a-z0-9]+/gi, '-')}-${i}.png`);
       await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+      // eslint-disable-next-line no-console -- tell the reader of a failed run where the picture is
       console.error(`screenshot: ${file} (${page.url()})`);
     }
   });
