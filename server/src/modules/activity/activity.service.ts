@@ -22,8 +22,12 @@ export function resolveRange(q: Pick<ActivityQuery, 'range' | 'from' | 'to'>, no
     case 'last_30_days':
       return { from: new Date(now.getTime() - 30 * DAY_MS), to: now };
     case 'last_3_months': {
+      // Same day three months back, clamped to the month's end (31 May → 28/29 February).
+      const y = now.getUTCFullYear();
+      const m = now.getUTCMonth() - 3;
+      const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
       const from = new Date(now);
-      from.setUTCMonth(from.getUTCMonth() - 3);
+      from.setUTCFullYear(y, m, Math.min(now.getUTCDate(), lastDay));
       return { from, to: now };
     }
     case 'custom':
