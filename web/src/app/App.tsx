@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react';
 import { BrowserRouter, Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
-import { ApiError, isApiError, onUnauthenticated, setCsrfToken } from '../api/client';
+import { ApiError, isApiError, onUnauthenticated } from '../api/client';
 import { ErrorState } from '../components/ErrorState';
 import { Loading } from '../components/Spinner';
 import { ToastProvider } from '../components/Toast';
 import { useTitle } from '../lib/hooks';
-import { useSessionQuery } from '../features/auth/api';
+import { forgetEverything, useSessionQuery } from '../features/auth/api';
 import { SignInPage } from '../features/auth/SignInPage';
 import { InvitePage } from '../features/invites/InvitePage';
 import { AccountsPage } from '../features/accounts/AccountsPage';
@@ -38,9 +38,8 @@ function UnauthenticatedRedirect() {
   useEffect(() => {
     onUnauthenticated(() => {
       if (location.pathname === '/sign-in' || location.pathname === '/invite') return;
-      setCsrfToken(null);
-      qc.clear();
       void navigate(`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
+      forgetEverything(qc);
     });
     return () => onUnauthenticated(null);
   }, [navigate, location, qc]);

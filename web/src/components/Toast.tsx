@@ -24,7 +24,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const show = useCallback(
     (message: string, tone: Tone = 'info') => {
       const id = nextId.current++;
-      setItems((xs) => [...xs.slice(-3), { id, message, tone }]);
+      setItems((xs) => [...xs.slice(-2), { id, message, tone }]);
       window.setTimeout(() => dismiss(id), tone === 'error' ? 8000 : 4500);
     },
     [dismiss],

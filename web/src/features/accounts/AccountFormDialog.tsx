@@ -56,7 +56,6 @@ function SecretInput({ label, value, onChange, error, hint, autoComplete = 'new-
             type="button"
             className="btn btn-secondary"
             aria-pressed={shown}
-            aria-label={shown ? `Hide ${label.toLowerCase()}` : `Show ${label.toLowerCase()}`}
             onClick={() => setShown((s) => !s)}
           >
             <EyeIcon off={shown} />
@@ -94,6 +93,13 @@ function AccountForm({ onClose, account }: { onClose: () => void; account?: Acco
   const [formError, setFormError] = useState<unknown>(null);
 
   const busy = create.isPending || update.isPending;
+  /** Wrap a setter so editing a field clears its error message. */
+  const edit =
+    <T,>(key: string, set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      if (errors[key]) setErrors(({ [key]: _gone, ...rest }) => rest);
+    };
   const customFields = rows.map(({ name, value }) => ({ name, value }));
 
   const onServerError = (e: unknown) => {
@@ -175,7 +181,7 @@ function AccountForm({ onClose, account }: { onClose: () => void; account?: Acco
           value={label}
           maxLength={ACCOUNT_LABEL_MAX}
           placeholder="Acme on Instagram"
-          onChange={(e) => setLabel(e.target.value)}
+          onChange={(e) => edit('label', setLabel)(e.target.value)}
           error={errors.label}
         />
         <TextField
@@ -183,7 +189,7 @@ function AccountForm({ onClose, account }: { onClose: () => void; account?: Acco
           value={application}
           maxLength={ACCOUNT_APPLICATION_MAX}
           placeholder="Instagram"
-          onChange={(e) => setApplication(e.target.value)}
+          onChange={(e) => edit('application', setApplication)(e.target.value)}
           error={errors.application}
         />
       </div>
@@ -194,7 +200,7 @@ function AccountForm({ onClose, account }: { onClose: () => void; account?: Acco
         inputMode="url"
         placeholder="https://www.instagram.com/accounts/login"
         value={loginUrl}
-        onChange={(e) => setLoginUrl(e.target.value)}
+        onChange={(e) => edit('loginUrl', setLoginUrl)(e.target.value)}
         error={errors.loginUrl}
       />
       <div className="row-2">
@@ -204,7 +210,7 @@ function AccountForm({ onClose, account }: { onClose: () => void; account?: Acco
           autoComplete="off"
           spellCheck={false}
           value={username}
-          onChange={(e) => setUsername(e.target.value)}
+          onChange={(e) => edit('username', setUsername)(e.target.value)}
           error={errors.username}
         />
         <SecretInput
@@ -212,7 +218,7 @@ function AccountForm({ onClose, account }: { onClose: () => void; account?: Acco
           optional={!editing}
           value={password}
           onChange={(v) => {
-            setPassword(v);
+            edit('password', setPassword)(v);
             if (v) setClearPassword(false);
           }}
           error={errors.password}
@@ -231,7 +237,7 @@ function AccountForm({ onClose, account }: { onClose: () => void; account?: Acco
         autoComplete="off"
         value={totp}
         onChange={(v) => {
-          setTotp(v);
+          edit('totpSecret', setTotp)(v);
           if (v) setClearTotp(false);
         }}
         error={errors.totpSecret}
@@ -253,7 +259,7 @@ function AccountForm({ onClose, account }: { onClose: () => void; account?: Acco
         rows={3}
         maxLength={ACCOUNT_NOTES_MAX}
         value={notes}
-        onChange={(e) => setNotes(e.target.value)}
+        onChange={(e) => edit('notes', setNotes)(e.target.value)}
         error={errors.notes}
       />
       <fieldset>

@@ -172,7 +172,7 @@ function MemberRow({ m, account, onError }: { m: AccountMemberDto; account: Acco
       <td className="muted" title={m.grantedBy ? `By ${m.grantedBy.name}` : undefined}>
         {formatDate(m.grantedAt)}
       </td>
-      <td className="muted">{formatRelative(m.lastUsedAt)}</td>
+      <td className="muted nowrap">{formatRelative(m.lastUsedAt)}</td>
       <td className="actions">
         {m.abilities.remove ? (
           <Button size="sm" variant="ghost" onClick={() => setConfirming(true)} aria-label={`Remove ${m.name}`}>

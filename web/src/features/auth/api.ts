@@ -36,15 +36,28 @@ export function useSessionQuery() {
 }
 
 /** The signed-in session. Only for components under the app shell (which waits for it). */
+let lastSession: SessionDto | null = null;
 export function useSession(): SessionDto {
   const { data } = useSessionQuery();
-  if (!data) throw new Error('useSession is used outside the signed-in app shell');
-  return data;
+  if (data) lastSession = data;
+  // While signing out, the cache can be cleared a moment before the shell unmounts (navigations
+  // run in a transition): the last session keeps those final renders of the old pages whole.
+  if (!lastSession) throw new Error('useSession is used outside the signed-in app shell');
+  return data ?? lastSession;
 }
 
 /** Whether the current member may do a workspace action (from the session's abilities). */
 export function useCan(action: WorkspaceAction): boolean {
   return useSession().abilities[action] === true;
+}
+
+/**
+ * After sign-out or a lost session: drop the CSRF token and, once the caller has navigated away
+ * from the signed-in pages, every cached query.
+ */
+export function forgetEverything(qc: QueryClient): void {
+  setCsrfToken(null);
+  window.setTimeout(() => qc.clear(), 0);
 }
 
 export function useLogin() {
@@ -63,10 +76,7 @@ export function useLogout() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: () => api('POST', '/auth/logout', { allowUnauthenticated: true }),
-    onSettled: () => {
-      setCsrfToken(null);
-      qc.clear();
-    },
+    onSettled: () => forgetEverything(qc),
   });
 }
 

@@ -149,8 +149,8 @@ function MemberRow({ m }: { m: MemberDto }) {
         )}
       </td>
       <td>{m.status === 'active' ? <Badge tone="success">Active</Badge> : <Badge tone="danger">Removed</Badge>}</td>
-      <td className="muted">{formatDate(m.joinedAt)}</td>
-      <td className="muted">{formatRelative(m.lastActiveAt)}</td>
+      <td className="muted nowrap">{formatDate(m.joinedAt)}</td>
+      <td className="muted nowrap">{formatRelative(m.lastActiveAt)}</td>
       <td className="actions">
         {m.abilities.remove && m.status === 'active' ? (
           <Button size="sm" variant="ghost" onClick={() => setConfirming(true)} aria-label={`Remove ${m.name}`}>

@@ -60,16 +60,15 @@ function WorkspaceCard() {
       <div className="card-body">
         {canRename ? (
           <form onSubmit={submit} noValidate>
-            <div className="input-group" style={{ alignItems: 'flex-start' }}>
+            <div className="inline-form">
               <TextField
                 label="Workspace name"
-                className="grow"
                 value={value}
                 maxLength={WORKSPACE_NAME_MAX}
                 onChange={(e) => setName(e.target.value)}
                 error={error}
               />
-              <Button type="submit" variant="primary" busy={rename.isPending} disabled={value === w.name} style={{ marginTop: 27 }}>
+              <Button type="submit" variant="primary" busy={rename.isPending} disabled={value === w.name}>
                 Save
               </Button>
             </div>
