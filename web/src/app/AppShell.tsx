@@ -134,7 +134,9 @@ function UserMenu() {
 /** The signed-in layout: left navigation, workspace switcher, user menu, and the page. */
 export function AppShell() {
   const canSeeMembers = useCan('members.view');
-  const mailbox = useMailboxAvailable();
+  // A developer tool: shown to those the role table allows, when the server keeps email.
+  const canSeeMailbox = useCan('devMailbox.view');
+  const mailbox = useMailboxAvailable() && canSeeMailbox;
   return (
     <div className="shell">
       <a className="skip-link" href="#main">

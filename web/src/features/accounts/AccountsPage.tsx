@@ -16,7 +16,7 @@ import { useAccountsList } from './api';
 
 function AccountCard({ a }: { a: AccountSummaryDto }) {
   return (
-    <Link to={`/accounts/${a.id}`} className="card account-card" aria-label={`${a.label}, ${a.application}`}>
+    <Link to={`/accounts/${a.id}`} className="card account-card">
       <div className="account-card-top">
         <AppIcon application={a.application} />
         <div className="account-title">

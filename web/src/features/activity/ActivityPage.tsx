@@ -137,7 +137,7 @@ export function ActivityPage() {
             ))}
           </SelectField>
         ) : null}
-        <SelectField label="Event" value={type} onChange={(e) => setType(e.target.value)}>
+        <SelectField label="Event type" value={type} onChange={(e) => setType(e.target.value)}>
           <option value="">All events</option>
           {ActivityEventTypeSchema.options.map((t) => (
             <option key={t} value={t}>
@@ -171,7 +171,7 @@ export function ActivityPage() {
               <table className="table">
                 <thead>
                   <tr>
-                    <th scope="col">Time</th>
+                    <th scope="col">Time (local)</th>
                     <th scope="col">Event</th>
                     <th scope="col">Account</th>
                     <th scope="col">User</th>

@@ -79,7 +79,8 @@ export function InvitePage() {
 
   const finish = (s: Parameters<typeof storeSession>[1]) => {
     forgetInviteToken();
-    qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' });
+    // Start the new workspace with a clean cache (this page's own lookup stays until it unmounts).
+    qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' && q.queryKey[0] !== 'invite-lookup' });
     storeSession(qc, s);
     void navigate('/accounts', { replace: true });
   };
