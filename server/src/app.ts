@@ -15,6 +15,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { ErrorCode } from '@shared/errors';
+import { ErrorCode, type ErrorBody } from '@shared/errors';
 import type { AppDeps } from './deps';
 import { AppError } from './lib/errors';
 import { loggerOptions } from './lib/logger';
@@ -54,6 +55,21 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
     routerOptions: { maxParamLength: 200 },
+    // The router refuses a malformed URL or an over-long path parameter before any route runs;
+    // answer those with the same error body as every other failure.
+    frameworkErrors: (error, request, reply) => {
+      const body: ErrorBody = {
+        error: {
+          code: ErrorCode.MALFORMED_REQUEST,
+          message:
+            error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+              ? 'A value in the request path is too long.'
+              : 'The request URL could not be read.',
+          requestId: request.id,
+        },
+      };
+      void reply.code(400).type('application/json').send(body as never);
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   const apiRoutes: RegisteredRoute[] = [];

@@ -122,14 +122,16 @@ describe('malformed input never yields a 5xx', () => {
             }
             if (res.statusCode >= 400 && res.headers['content-type']?.toString().includes('json')) {
               const parsed = res.json() as { error?: { code?: unknown; message?: unknown } };
-              return typeof parsed.error?.code === 'string' && typeof parsed.error?.message === 'string';
+              const wellFormed = typeof parsed.error?.code === 'string' && typeof parsed.error?.message === 'string';
+              if (!wellFormed) failures.push(`${route.method} ${url.slice(0, 120)} → ${res.statusCode} malformed error body ${res.body.slice(0, 200)}`);
+              return wellFormed;
             }
             return true;
           },
         ),
         { numRuns: RUNS_PER_ROUTE, endOnFailure: true },
       ).catch((err: unknown) => {
-        failures.push(`${route.method} ${route.url}: ${err instanceof Error ? err.message.split('\n').slice(0, 6).join(' | ') : String(err)}`);
+        failures.push(`${route.method} ${route.url}: ${(err instanceof Error ? err.message.split('\n').slice(0, 6).join(' | ') : String(err)).slice(0, 600)}`);
       });
     }
     expect(failures).toEqual([]);
