@@ -6,7 +6,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -14,7 +14,6 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { ErrorCode } from '@shared/errors';
 import { ErrorCode, type ErrorBody } from '@shared/errors';
 import type { AppDeps } from './deps';
 import { AppError } from './lib/errors';
@@ -68,7 +67,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
           requestId: request.id,
         },
       };
-      void reply.code(400).type('application/json').send(body as never);
+      void (reply as unknown as FastifyReply).code(400).type('application/json').send(body);
     },
   }).withTypeProvider<ZodTypeProvider>();
 
