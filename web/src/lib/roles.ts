@@ -7,6 +7,13 @@ export const WORKSPACE_ROLE_DESCRIPTIONS: Record<AssignableWorkspaceRole, string
   login_only: 'Logs in with accounts shared with them as Collaborator; never sees a password.',
 };
 
+/** The same, addressed to the person joining (invite page). */
+export const WORKSPACE_ROLE_FOR_YOU: Record<AssignableWorkspaceRole, string> = {
+  admin: 'You will manage members, invites and workspace settings, see all activity, and add accounts.',
+  user: 'You will add accounts, share the ones you own, and use accounts shared with you.',
+  login_only: 'You will log in with the accounts shared with you, without ever seeing their passwords.',
+};
+
 /** One line per account role, shown in the Share dialog. */
 export const ACCOUNT_ROLE_DESCRIPTIONS: Record<DirectAccountRole, string> = {
   owner: 'Full control: sees and changes the password, edits details, shares and removes access.',

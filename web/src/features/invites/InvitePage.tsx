@@ -8,7 +8,7 @@ import { TextField } from '../../components/Field';
 import { Loading } from '../../components/Spinner';
 import { isApiError } from '../../api/client';
 import { useTitle } from '../../lib/hooks';
-import { WORKSPACE_ROLE_DESCRIPTIONS } from '../../lib/roles';
+import { WORKSPACE_ROLE_FOR_YOU } from '../../lib/roles';
 import { AuthLayout } from '../auth/AuthLayout';
 import { storeSession, useLogout, useSessionQuery } from '../auth/api';
 import { forgetInviteToken, takeInviteToken, useAcceptInvite, useInviteLookup } from './api';
@@ -103,7 +103,7 @@ export function InvitePage() {
         Join {invite.workspaceName} as {roleLabel}
       </h1>
       <p className="lead">
-        This invite is for <strong>{invite.email}</strong>. {WORKSPACE_ROLE_DESCRIPTIONS[invite.role]}
+        This invite is for <strong>{invite.email}</strong>. {WORKSPACE_ROLE_FOR_YOU[invite.role]}
       </p>
     </>
   );
