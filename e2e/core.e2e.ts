@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchBrowser, recordTraffic, type RecordedExchange } from './support/browser';
-import { demoLogin, screenshotOnFailure, signIn, waitForDemoLogins, type DemoLogin } from './support/app';
+import { accountCard, demoLogin, screenshotOnFailure, signIn, waitForDemoLogins, type DemoLogin } from './support/app';
 import { startServer, type RunningServer } from './support/server';
 
 let server: RunningServer;
@@ -107,9 +107,11 @@ describe('sharing an account with a Collaborator', () => {
     uma = await umaCtx.newPage();
     await signIn(uma, server.url, demoLogin(logins, 'uma@acme.test'));
 
-    const card = uma.getByRole('link', { name: `${label}, ${application}` });
+    const card = accountCard(uma, label);
     await card.waitFor();
-    expect(await card.textContent()).toContain('Your role: Collaborator');
+    const cardText = (await card.textContent()) ?? '';
+    expect(cardText).toContain(application);
+    expect(cardText).toContain('Your role: Collaborator');
     await card.click();
 
     await uma.getByRole('heading', { level: 1, name: label }).waitFor();

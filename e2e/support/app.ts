@@ -79,3 +79,11 @@ export async function eventually<T>(what: string, fn: () => Promise<T | undefine
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * An account's card on All accounts: a link whose accessible name contains the label (from the
+ * card's text, or an aria-label "label, application").
+ */
+export function accountCard(page: Page, label: string) {
+  return page.getByRole('main').getByRole('link', { name: label });
+}
