@@ -12,6 +12,7 @@ import { openDatabase } from './db/client';
 import { formatDemoLogins, saveDemoLogins, seedDemoData, type DemoLogin } from './db/seed';
 import type { AppDeps } from './deps';
 import { systemClock } from './lib/clock';
+import { startHousekeeping } from './modules/auth/housekeeping';
 import { startOutboxWorker } from './modules/email/outbox.worker';
 import { loadKeyring } from './modules/vault/keyring';
 import { createVault } from './modules/vault/vault.service';
@@ -63,10 +64,12 @@ async function main(): Promise<void> {
     );
   }
   const outboxWorker = startOutboxWorker(deps, { logger: app.log.child({ component: 'outbox' }) });
+  const housekeeping = startHousekeeping(deps, app.log.child({ component: 'housekeeping' }));
 
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     await outboxWorker.stop();
+    await housekeeping.stop();
     await app.close();
     await database.close();
     process.exit(0);
