@@ -1,4 +1,8 @@
 import { z } from 'zod';
+
+/** The password policy's length bounds (the server also refuses very common passwords). */
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MAX_LENGTH = 128;
 import { WorkspaceAction, WorkspaceRoleSchema } from './permissions';
 
 /**

@@ -1,4 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@shared/auth';
 import { ErrorCode } from '@shared/errors';
 import { AppError } from './errors';
 
@@ -30,8 +31,8 @@ export function dummyPasswordHash(): Promise<string> {
   return dummyHash;
 }
 
-export const PASSWORD_MIN = 12;
-export const PASSWORD_MAX = 128;
+export const PASSWORD_MIN = PASSWORD_MIN_LENGTH;
+export const PASSWORD_MAX = PASSWORD_MAX_LENGTH;
 
 /** A short list of the most common passwords that pass the length rule; a breached-list check can replace it. */
 const COMMON = new Set([

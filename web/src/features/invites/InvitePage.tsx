@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { PASSWORD_MIN_LENGTH as PASSWORD_MIN } from '@shared/auth';
 import { Link, useNavigate } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { WORKSPACE_ROLE_LABELS } from '@shared/permissions';
@@ -13,7 +14,6 @@ import { AuthLayout } from '../auth/AuthLayout';
 import { storeSession, useLogout, useSessionQuery } from '../auth/api';
 import { forgetInviteToken, takeInviteToken, useAcceptInvite, useInviteLookup } from './api';
 
-const PASSWORD_MIN = 12;
 
 export function InvitePage() {
   useTitle('Join a workspace');

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { PASSWORD_MIN_LENGTH as PASSWORD_MIN } from '@shared/auth';
 import { WORKSPACE_NAME_MAX, WorkspaceNameSchema } from '@shared/workspaces';
 import type { MfaEnrolResponse } from '@shared/auth';
 import { isApiError } from '../../api/client';
@@ -14,7 +15,6 @@ import { useTitle } from '../../lib/hooks';
 import { useChangePassword, useMfaConfirm, useMfaDisable, useMfaEnrol, useSession } from '../auth/api';
 import { useRenameWorkspace, useWorkspace } from './api';
 
-const PASSWORD_MIN = 12;
 const cleanCode = (s: string) => s.replace(/\s+/g, '');
 const CODE_HINT = 'Enter the 6-digit code from your authenticator app.';
 
