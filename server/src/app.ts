@@ -18,6 +18,7 @@ import { ErrorCode, type ErrorBody } from '@shared/errors';
 import type { AppDeps } from './deps';
 import { AppError } from './lib/errors';
 import { loggerOptions } from './lib/logger';
+import { requestPath } from './lib/request-path';
 import { apiModules } from './modules/index';
 import { registerErrorHandler } from './plugins/error-handler';
 import { sessionPlugin } from './plugins/session';
@@ -88,7 +89,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    if (requestPath(request).startsWith('/api/')) reply.header('cache-control', 'no-store');
   });
 
   await app.register(fastifyHelmet, {
@@ -145,8 +146,8 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     // Client-side routes: any other GET outside /api gets the app shell. A catch-all route, not a
     // not-found handler: registerErrorHandler owns that one, and Fastify allows only one.
     app.get('/*', { config: { auth: 'public' }, schema: { hide: true } }, (request, reply) => {
-      if (request.url.startsWith('/api')) {
-        throw new AppError(ErrorCode.ROUTE_NOT_FOUND, `No route ${request.method} ${request.url.split('?')[0]}.`);
+      if (requestPath(request).startsWith('/api')) {
+        throw new AppError(ErrorCode.ROUTE_NOT_FOUND, `No route ${request.method} ${requestPath(request)}.`);
       }
       return reply.type('text/html').sendFile('index.html');
     });

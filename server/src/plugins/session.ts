@@ -7,6 +7,7 @@ import type { Db } from '../db/client';
 import { AppError } from '../lib/errors';
 import type { Clock } from '../lib/clock';
 import type { Actor, RequestMeta } from '../lib/request-context';
+import { requestPath } from '../lib/request-path';
 import { hashToken, safeEqual } from '../lib/tokens';
 import { sessionsRepository, type LiveSession } from '../modules/auth/sessions.repository';
 
@@ -84,7 +85,7 @@ export const sessionPlugin = fp<SessionPluginOptions>(
         userAgent: request.headers['user-agent'] ?? null,
         requestId: request.id,
       };
-      const isApi = request.url.startsWith('/api/v1/');
+      const isApi = requestPath(request).startsWith('/api/v1/');
       const auth: RouteAuth = request.routeOptions.config?.auth ?? (isApi ? 'session' : 'public');
 
       const token = request.cookies[cookieName];
