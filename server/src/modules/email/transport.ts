@@ -29,14 +29,15 @@ export interface MailTransport {
  * - LATCHKEY_SMTP_URL set: SMTP through nodemailer, with short timeouts (a hung server must not hold
  *   a message past its lease).
  * - otherwise the Dev mailbox: the message stays in the outbox table for the Dev mailbox page, and
- *   its recipient, subject and text are logged so a developer can follow links from the terminal.
+ *   its id, recipient and subject are logged. Never the body: it can carry a one-time link (an
+ *   invite token), and logs travel further than the database.
  */
 export function createMailTransport(config: Pick<Config, 'smtpUrl'>, log: MailLogger): MailTransport {
   if (!config.smtpUrl) {
     return {
       kind: 'dev_mailbox',
       async send(m) {
-        log.info({ mail: { id: m.messageId, to: m.to, subject: m.subject, text: m.text } }, `Dev mailbox: email to ${m.to}: ${m.subject}`);
+        log.info({ mail: { id: m.messageId, to: m.to, subject: m.subject } }, `Dev mailbox: email to ${m.to}: ${m.subject}`);
       },
       close() {},
     };
