@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   if (config.devMailbox) {
     app.log.warn(
       `DEV MAILBOX IS ON: no SMTP server is configured (LATCHKEY_SMTP_URL), so email is NOT sent. ` +
-        `Every message (invite links included) is kept and readable by ANYONE at ${config.publicUrl}/dev/mailbox. ` +
+        `Every message (invite links included) is kept and readable by the workspace's Owner and Admins at ${config.publicUrl}/dev/mailbox. ` +
         `Set LATCHKEY_SMTP_URL before real use.`,
     );
   }

@@ -191,12 +191,13 @@ const CASES: Case[] = [
   { route: 'GET /api/v1/activity', request: async () => ({ url: '/api/v1/activity' }), expect: members(200) },
   { route: 'GET /api/v1/activity/export', request: async () => ({ url: '/api/v1/activity/export' }), expect: members(200) },
 
-  // Dev mailbox (on in tests: no SMTP configured)
-  { route: 'GET /api/v1/dev/mailbox', request: async () => ({ url: '/api/v1/dev/mailbox' }), expect: everyone(200) },
+  // Dev mailbox (on in tests: no SMTP configured). Everyone lists the mail addressed to them;
+  // Owners and Admins also read their workspace's outgoing mail; nobody reads another workspace's.
+  { route: 'GET /api/v1/dev/mailbox', request: async () => ({ url: '/api/v1/dev/mailbox' }), expect: members(200) },
   {
     route: 'GET /api/v1/dev/mailbox/:messageId',
     request: async (w) => ({ url: `/api/v1/dev/mailbox/${await queueMessage(w)}` }),
-    expect: everyone(200),
+    expect: members(200, { user: 404, loginOnly: 404, collaborator: 404, otherAdmin: 404 }),
   },
 ];
 
@@ -207,7 +208,12 @@ async function queueMessage(w: World): Promise<string> {
   const { outbox } = await import('../../src/db/schema/index');
   const { desc } = await import('drizzle-orm');
   await w.deps.db.transaction(async (tx) =>
-    enqueueEmail(tx as unknown as Db, w.deps.vault, { template: 'test', to: uniqueEmail('mail'), subject: 'Hello', text: 'Hi', html: '<p>Hi</p>' }, new Date()),
+    enqueueEmail(
+      tx as unknown as Db,
+      w.deps.vault,
+      { template: 'test', to: uniqueEmail('mail'), subject: 'Hello', text: 'Hi', html: '<p>Hi</p>', workspaceId: w.a.workspaceId },
+      new Date(),
+    ),
   );
   const [row] = await w.deps.db.select({ id: outbox.id }).from(outbox).orderBy(desc(outbox.createdAt)).limit(1);
   return row!.id;

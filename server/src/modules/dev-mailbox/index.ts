@@ -6,15 +6,23 @@ import {
   MailboxMessageSchema,
   type MailboxMessageSummary,
 } from '@shared/mailbox';
+import { workspaceCan } from '../../authz/workspace';
 import type { AppDeps } from '../../deps';
+import type { Actor } from '../../lib/request-context';
+import { actorOf } from '../../plugins/session';
 import { AppError, notFound } from '../../lib/errors';
 import { inTransaction } from '../../lib/tx';
 import { OUTBOX_BODY_PURPOSE } from '../email/outbox';
-import { outboxRepository } from '../email/outbox.repository';
+import { outboxRepository, type MailboxScope } from '../email/outbox.repository';
+
+/** Owners and Admins read their workspace's outgoing mail; everyone reads mail addressed to them. */
+function scopeOf(actor: Actor): MailboxScope {
+  return { workspaceId: actor.workspaceId, email: actor.email, wholeWorkspace: workspaceCan(actor, 'devMailbox.view') };
+}
 
 const LIST_LIMIT = 200;
 
-type SummaryRow = Awaited<ReturnType<typeof outboxRepository.listRecent>>[number];
+type SummaryRow = Awaited<ReturnType<typeof outboxRepository.listVisible>>[number];
 
 function presentSummary(row: SummaryRow): MailboxMessageSummary {
   return {
@@ -30,9 +38,10 @@ function presentSummary(row: SummaryRow): MailboxMessageSummary {
 
 /**
  * The Dev mailbox: with no SMTP server configured, outgoing email is kept in the outbox and shown
- * here, so an invitee can open their invite on a quick-start install. Public on purpose (the
- * invitee has no session yet) and therefore only when the Dev mailbox is on: otherwise both routes
- * answer exactly like a route that does not exist.
+ * here instead. It needs a session and stays inside the tenant: Owners and Admins see their
+ * workspace's outgoing mail (so the Admin who invited someone can hand them the link), everyone
+ * sees mail addressed to them, and nobody sees another workspace's mail. When the Dev mailbox is
+ * off, both routes answer exactly like a route that does not exist.
  */
 export const devMailboxModule: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   app.addHook('onRequest', async (request) => {
@@ -44,30 +53,30 @@ export const devMailboxModule: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
   app.get(
     '/dev/mailbox',
     {
-      config: { auth: 'public' },
       schema: {
         tags: ['dev mailbox'],
-        summary: 'Latest 200 kept messages, newest first (only when no SMTP server is configured)',
-        response: { 200: MailboxListResponseSchema, 404: ErrorBodySchema },
+        summary: 'Latest 200 kept messages you may read, newest first (only when no SMTP server is configured)',
+        response: { 200: MailboxListResponseSchema, 401: ErrorBodySchema, 404: ErrorBodySchema },
       },
     },
-    async () => ({ messages: (await outboxRepository.listRecent(deps.db, LIST_LIMIT)).map(presentSummary) }),
+    async (request) => ({
+      messages: (await outboxRepository.listVisible(deps.db, scopeOf(actorOf(request)), LIST_LIMIT)).map(presentSummary),
+    }),
   );
 
   app.get(
     '/dev/mailbox/:messageId',
     {
-      config: { auth: 'public' },
       schema: {
         tags: ['dev mailbox'],
         summary: 'One kept message with its text and HTML (only when no SMTP server is configured)',
         params: MailboxMessageParamsSchema,
-        response: { 200: MailboxMessageSchema, 400: ErrorBodySchema, 404: ErrorBodySchema },
+        response: { 200: MailboxMessageSchema, 400: ErrorBodySchema, 401: ErrorBodySchema, 404: ErrorBodySchema },
       },
     },
     async (request) => {
       const { messageId } = request.params;
-      const row = await outboxRepository.findById(deps.db, messageId);
+      const row = await outboxRepository.findVisible(deps.db, scopeOf(actorOf(request)), messageId);
       if (!row) throw notFound(`Message "${messageId}"`);
       const body = await inTransaction(deps.db, async (tx) =>
         JSON.parse(await deps.vault.openSystem(tx, OUTBOX_BODY_PURPOSE, row.bodySealed)) as { text: string; html: string },

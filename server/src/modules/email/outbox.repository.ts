@@ -1,6 +1,18 @@
-import { and, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { outbox } from '../../db/schema/index';
+
+/** Whose mail a Dev mailbox reader may see (see listVisible). */
+export interface MailboxScope {
+  workspaceId: string;
+  email: string;
+  wholeWorkspace: boolean;
+}
+
+function visibleTo(v: MailboxScope): SQL {
+  const own = eq(outbox.toEmail, v.email);
+  return v.wholeWorkspace ? or(own, eq(outbox.workspaceId, v.workspaceId))! : own;
+}
 
 export interface ClaimedRow {
   id: string;
@@ -58,7 +70,11 @@ export const outboxRepository = {
   },
 
   /** The latest messages for the Dev mailbox page (no bodies). */
-  async listRecent(db: Db, limit: number) {
+  /**
+   * The Dev mailbox's view: messages addressed to `email`, plus every message of `workspaceId`
+   * when `wholeWorkspace` (Owners and Admins). Never another workspace's mail.
+   */
+  async listVisible(db: Db, v: MailboxScope, limit: number) {
     return db
       .select({
         id: outbox.id,
@@ -70,11 +86,12 @@ export const outboxRepository = {
         transport: outbox.transport,
       })
       .from(outbox)
+      .where(visibleTo(v))
       .orderBy(desc(outbox.createdAt), desc(outbox.id))
       .limit(limit);
   },
 
-  async findById(db: Db, id: string) {
+  async findVisible(db: Db, v: MailboxScope, id: string) {
     const [row] = await db
       .select({
         id: outbox.id,
@@ -87,7 +104,7 @@ export const outboxRepository = {
         bodySealed: outbox.bodySealed,
       })
       .from(outbox)
-      .where(eq(outbox.id, id));
+      .where(and(eq(outbox.id, id), visibleTo(v)));
     return row ?? null;
   },
 };
