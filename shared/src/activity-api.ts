@@ -14,7 +14,18 @@ export const ACTIVITY_LIMIT_DEFAULT = 50;
 export const ACTIVITY_LIMIT_MAX = 200;
 export const ACTIVITY_CURSOR_MAX = 500;
 
-const IsoDateTime = z.iso.datetime({ offset: true, message: 'Use an ISO 8601 date and time, e.g. 2026-01-31T00:00:00Z.' });
+const IsoDateTime = z.iso
+  .datetime({ offset: true, message: 'Use an ISO 8601 date and time, e.g. 2026-01-31T00:00:00Z.' })
+  // The format alone lets through days that do not exist (2024-02-30) and years the database
+  // refuses (0000): accept only real dates from 1970 on.
+  .refine((v) => {
+    const ms = Date.parse(v);
+    if (Number.isNaN(ms)) return false;
+    const [date] = v.split('T');
+    const [y, m, d] = date!.split('-').map(Number);
+    const probe = new Date(Date.UTC(y!, m! - 1, d!));
+    return y! >= 1970 && y! <= 9999 && probe.getUTCMonth() === m! - 1 && probe.getUTCDate() === d!;
+  }, 'Use a real date from 1970 on, e.g. 2026-01-31T00:00:00Z.');
 
 /**
  * Query of GET /activity and GET /activity/export.

@@ -38,6 +38,17 @@ export function resolveRange(q: Pick<ActivityQuery, 'range' | 'from' | 'to'>, no
 
 const CURSOR_RE = /^v1\|(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|(\d{1,15})$/;
 
+/**
+ * True when the microsecond UTC timestamp names a real instant that PostgreSQL accepts:
+ * `Date.parse` happily rolls 2024-02-30 over to March, PostgreSQL refuses it (a 500).
+ */
+function isRealUtcTimestamp(iso: string): boolean {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return false;
+  const back = new Date(ms).toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
+  return back.slice(0, 23) === iso.slice(0, 23) && back.slice(0, 4) >= '1970';
+}
+
 /** Opaque keyset cursor: the (created_at, id) of the last item of a page. */
 export function encodeCursor(at: string, id: number): string {
   return Buffer.from(`v1|${at}|${id}`, 'utf8').toString('base64url');
@@ -45,7 +56,7 @@ export function encodeCursor(at: string, id: number): string {
 
 export function decodeCursor(cursor: string): { createdAt: string; id: number } {
   const m = /^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8').match(CURSOR_RE) : null;
-  if (!m || Number.isNaN(Date.parse(m[1]!))) {
+  if (!m || !isRealUtcTimestamp(m[1]!)) {
     const shown = cursor.length > 40 ? `${cursor.slice(0, 40)}…` : cursor;
     throw new AppError(
       ErrorCode.VALIDATION_FAILED,
