@@ -610,3 +610,83 @@ describe.runIf(TEST_PG_URL)('account Owners race (PostgreSQL)', () => {
     }
   });
 });
+
+describe.runIf(TEST_PG_URL)('sharing vs demotion or removal of the target (PostgreSQL)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  const ACCOUNTS_PER_ROUND = 4;
+
+  /** A sharer who owns several fresh accounts, a target User, and an Admin to demote or remove them. */
+  async function setup(workspaceId: string, round: number) {
+    const sharer = await addMember(t.deps, workspaceId, { role: 'user' });
+    const target = await addMember(t.deps, workspaceId, { role: 'user' });
+    const admin = await addMember(t.deps, workspaceId, { role: 'admin' });
+    const ss = await sessionFor(t.deps, sharer.userId, workspaceId);
+    const sa = await sessionFor(t.deps, admin.userId, workspaceId);
+    const ids: string[] = [];
+    for (let i = 0; i < ACCOUNTS_PER_ROUND; i++) {
+      const created = await injectAs(t, ss, { method: 'POST', url: '/api/v1/accounts', payload: { label: `Race ${round}.${i}`, application: 'X' } });
+      expect(created.statusCode, created.body).toBe(201);
+      ids.push((created.json() as AccountDetailDto).id);
+    }
+    const shareAll = () =>
+      ids.map((id) =>
+        injectAs(t, ss, { method: 'POST', url: `/api/v1/accounts/${id}/members`, payload: { userId: target.userId, role: 'owner' } }),
+      );
+    return { target, sa, ids, shareAll };
+  }
+
+  async function liveGrantsOf(workspaceId: string, userId: string) {
+    return t.deps.db
+      .select()
+      .from(grants)
+      .where(and(eq(grants.workspaceId, workspaceId), eq(grants.userId, userId), sql`${grants.revokedAt} is null`));
+  }
+
+  async function membershipOf(workspaceId: string, userId: string) {
+    const [m] = await t.deps.db
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
+    return m!;
+  }
+
+  it('sharing as Owner while the target is demoted to Login-Only never leaves a Login-Only Owner (R-C-01)', async () => {
+    const { workspace } = await createWorkspace(t.deps);
+    for (let round = 0; round < 8; round++) {
+      const { target, sa, shareAll } = await setup(workspace.id, round);
+      const demote = injectAs(t, sa, { method: 'PATCH', url: `/api/v1/members/${target.userId}`, payload: { role: 'login_only' } });
+      const [demoted, ...shares] = await Promise.all([demote, ...shareAll()]);
+      expect(demoted.statusCode, demoted.body).toBe(200);
+      for (const s of shares) {
+        // Either the share came first (and the demotion downgraded it) or it saw Login-Only.
+        if (s.statusCode !== 201) expectError(s, 422, 'rule_violation');
+      }
+      expect((await membershipOf(workspace.id, target.userId)).role).toBe('login_only');
+      const live = await liveGrantsOf(workspace.id, target.userId);
+      expect(live.filter((g) => g.role === 'owner')).toEqual([]);
+      // Every share that succeeded left a live (downgraded) Collaborator grant.
+      expect(live).toHaveLength(shares.filter((s) => s.statusCode === 201).length);
+    }
+  });
+
+  it('sharing while the target is removed never leaves the removed member a live grant', async () => {
+    const { workspace } = await createWorkspace(t.deps);
+    for (let round = 0; round < 8; round++) {
+      const { target, sa, shareAll } = await setup(workspace.id, round);
+      const remove = injectAs(t, sa, { method: 'DELETE', url: `/api/v1/members/${target.userId}` });
+      const [removed, ...shares] = await Promise.all([remove, ...shareAll()]);
+      expect(removed.statusCode, removed.body).toBe(200);
+      for (const s of shares) {
+        // Either the share came first (and the removal revoked it) or it found no active member.
+        if (s.statusCode !== 201) expectError(s, 404, 'not_found');
+      }
+      expect((await membershipOf(workspace.id, target.userId)).status).toBe('removed');
+      expect(await liveGrantsOf(workspace.id, target.userId)).toEqual([]);
+    }
+  });
+});

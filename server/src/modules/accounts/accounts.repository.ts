@@ -116,13 +116,19 @@ export const accountsRepository = {
     return rows.map((r) => ({ account: r.account, role: rankToRole(Number(r.rank)) }));
   },
 
-  /** The target must be an ACTIVE member of this workspace. */
-  async findActiveMember(tx: Db, workspaceId: string, userId: string) {
-    const [row] = await tx
+  /**
+   * The target must be an ACTIVE member of this workspace. With `lock`, the membership row is
+   * locked FOR SHARE, so a concurrent demotion or removal (which lock it FOR UPDATE) waits for
+   * this transaction, or this read waits for theirs and sees the committed role and status.
+   * Lock order everywhere: membership rows first, then account rows.
+   */
+  async findActiveMember(tx: Db, workspaceId: string, userId: string, opts: { lock?: boolean } = {}) {
+    const q = tx
       .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role })
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
       .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId), eq(memberships.status, 'active')));
+    const [row] = opts.lock ? await q.for('share', { of: memberships }) : await q;
     return row ?? null;
   },
 

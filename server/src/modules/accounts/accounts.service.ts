@@ -60,6 +60,21 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
     return requireAccountAccess(tx, ctx.actor, accountId, action, now);
   }
 
+  /**
+   * For changes that give a member a role on the account: lock the target's membership row
+   * (FOR SHARE) BEFORE the account row, then decide. A concurrent demotion or removal of the
+   * target locks that row FOR UPDATE, so either it waits for this change (and then sees the new
+   * grant) or this change waits for it (and then sees the new role or status). One lock order
+   * everywhere (membership rows, then account rows) keeps the two from deadlocking.
+   * The member is null when they are not an active member; the caller decides what that means,
+   * after authorization, so the account's 404/403 still come first.
+   */
+  async function lockTargetAndAuthorize(tx: Db, ctx: Ctx, accountId: string, userId: string, action: AccountAction, now: Date) {
+    const member = await repo.findActiveMember(tx, ctx.actor.workspaceId, userId, { lock: true });
+    const access = await lockAndAuthorize(tx, ctx, accountId, action, now);
+    return { access, member };
+  }
+
   async function detail(tx: Db, ctx: Ctx, access: Pick<AccountAccess, 'accountId' | 'role'>): Promise<AccountDetailDto> {
     const found = await repo.findWithCreator(tx, ctx.actor.workspaceId, access.accountId);
     if (!found) throw accountNotFound(access.accountId);
@@ -69,8 +84,16 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
   }
 
   /** The target of a member change: an active member of this workspace with a live direct grant. */
-  async function memberTarget(tx: Db, ctx: Ctx, accountId: string, userId: string, label: string, now: Date) {
-    const user = await repo.findActiveMember(tx, ctx.actor.workspaceId, userId);
+  async function memberTarget(
+    tx: Db,
+    ctx: Ctx,
+    accountId: string,
+    userId: string,
+    label: string,
+    now: Date,
+    lockedUser?: Awaited<ReturnType<typeof repo.findActiveMember>>,
+  ) {
+    const user = lockedUser !== undefined ? lockedUser : await repo.findActiveMember(tx, ctx.actor.workspaceId, userId);
     const grant = user ? await repo.findLiveDirectGrant(tx, ctx.actor.workspaceId, accountId, userId, now) : null;
     if (!user || !grant) {
       throw new AppError(ErrorCode.NOT_FOUND, `Member "${userId}" has no direct access to "${label}".`);
@@ -270,8 +293,7 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
       try {
         return await inTransaction(deps.db, async (tx) => {
           const now = deps.clock.now();
-          const access = await lockAndAuthorize(tx, ctx, accountId, 'account.share', now);
-          const member = await repo.findActiveMember(tx, ctx.actor.workspaceId, input.userId);
+          const { access, member } = await lockTargetAndAuthorize(tx, ctx, accountId, input.userId, 'account.share', now);
           if (!member) throw new AppError(ErrorCode.NOT_FOUND, `Member "${input.userId}" was not found in this workspace.`);
           assertRoleAllowedFor(member, input.role);
           const existing = await repo.findLiveDirectGrant(tx, ctx.actor.workspaceId, accountId, member.userId, now);
@@ -307,8 +329,9 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
     async changeRole(ctx: Ctx, accountId: string, userId: string, role: DirectAccountRole): Promise<AccountMemberDto> {
       return inTransaction(deps.db, async (tx) => {
         const now = deps.clock.now();
-        const access = await lockAndAuthorize(tx, ctx, accountId, 'account.changeMemberRole', now);
-        const { user, grant } = await memberTarget(tx, ctx, accountId, userId, access.label, now);
+        const locked = await lockTargetAndAuthorize(tx, ctx, accountId, userId, 'account.changeMemberRole', now);
+        const access = locked.access;
+        const { user, grant } = await memberTarget(tx, ctx, accountId, userId, access.label, now, locked.member);
         if (grant.role !== role) {
           assertRoleAllowedFor(user, role);
           if (grant.role === 'owner' && (await repo.countOtherOwners(tx, ctx.actor.workspaceId, accountId, grant.id, now)) === 0) {

@@ -286,3 +286,21 @@ describe.runIf(TEST_PG_URL)('DELETE /members/:userId race (PostgreSQL)', () => {
     expect(all.filter((g) => g.revokedAt === null && g.role === 'owner')).toHaveLength(1);
   });
 });
+
+describe.runIf(TEST_PG_URL)('two Admins removing each other at once (PostgreSQL)', () => {
+  it('two Admins removing each other: exactly one succeeds and one Admin stays active', async () => {
+    for (let round = 0; round < 8; round++) {
+      const { wsId, admin: a } = await team();
+      const b = await addMember(t.deps, wsId, 'admin');
+      const [ra, rb] = await Promise.all([del(a.session, b.user.id), del(b.session, a.user.id)]);
+      const codes = [ra.statusCode, rb.statusCode].sort();
+      expect(codes[0]).toBe(200);
+      // The loser was removed first: its session ended (401) or, already past the session check,
+      // it found itself no longer an active member on the locked row (403).
+      expect([401, 403]).toContain(codes[1]);
+      const states = [(await membership(wsId, a.user.id)).status, (await membership(wsId, b.user.id)).status].sort();
+      expect(states).toEqual(['active', 'removed']);
+      expect(await eventsOf(t.deps, wsId, 'User Deactivated')).toHaveLength(1);
+    }
+  });
+});

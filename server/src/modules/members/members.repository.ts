@@ -76,6 +76,22 @@ export const membersRepository = {
     return row ?? null;
   },
 
+  /**
+   * Lock these members' membership rows FOR UPDATE, in user-id order, so two requests that lock
+   * the same pair (two Admins removing each other) take the locks in the same order and never
+   * deadlock. Membership rows are always locked before account rows.
+   */
+  async lockMembers(tx: Db, workspaceId: string, userIds: string[]): Promise<MemberRow[]> {
+    if (userIds.length === 0) return [];
+    return tx
+      .select(memberCols)
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.workspaceId, workspaceId), inArray(memberships.userId, userIds)))
+      .orderBy(asc(memberships.userId))
+      .for('update', { of: memberships });
+  },
+
   async findActiveMemberByEmail(tx: Db, workspaceId: string, email: string): Promise<MemberRow | null> {
     const [row] = await tx
       .select(memberCols)

@@ -63,8 +63,25 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
     }
   }
 
-  async function lockActiveTarget(tx: Db, ctx: Ctx, userId: string, verb: 'change the role of' | 'remove'): Promise<MemberRow> {
-    const target = await repo.findMember(tx, ctx.actor.workspaceId, userId, { forUpdate: true });
+  /**
+   * Lock the actor's and the target's membership rows (user-id order: no deadlock between two
+   * Admins acting on each other), then decide on that fresh state: the actor must still be an
+   * active member whose role allows the action (the session was resolved before the lock), and
+   * the target an active, non-Owner member other than the actor. Membership rows are locked
+   * before any account row, the one lock order every sharing change follows.
+   */
+  async function lockActorAndTarget(
+    tx: Db,
+    ctx: Ctx,
+    userId: string,
+    verb: 'change the role of' | 'remove',
+    action: 'members.changeRole' | 'members.remove',
+    denied: string,
+  ): Promise<MemberRow> {
+    const rows = await repo.lockMembers(tx, ctx.actor.workspaceId, [...new Set([ctx.actor.userId, userId])]);
+    const actor = rows.find((r) => r.userId === ctx.actor.userId);
+    if (!actor || actor.status !== 'active' || !workspaceCan(actor, action)) throw forbidden(denied);
+    const target = rows.find((r) => r.userId === userId);
     if (!target) throw notFound(`Member "${userId}"`);
     assertNotOwnerOrSelf(ctx, target, verb);
     if (target.status !== 'active') {
@@ -202,16 +219,19 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
     },
 
     async changeRole(ctx: Ctx, userId: string, role: AssignableWorkspaceRole): Promise<MemberDto> {
-      assertWorkspaceCan(ctx.actor, 'members.changeRole', 'Only Admins and the Owner can change roles.');
+      const denied = 'Only Admins and the Owner can change roles.';
+      assertWorkspaceCan(ctx.actor, 'members.changeRole', denied);
       const wsId = ctx.actor.workspaceId;
       return inTransaction(db, async (tx) => {
         const now = clock.now();
-        const target = await lockActiveTarget(tx, ctx, userId, 'change the role of');
+        const target = await lockActorAndTarget(tx, ctx, userId, 'change the role of', 'members.changeRole', denied);
         if (target.role === role) return presentMember(ctx.actor, target);
         let downgradedGrants: number | undefined;
         if (role === 'login_only') {
-          // R-C-06: Login-Only members hold Collaborator at most. Lock their accounts first so a
-          // concurrent share change cannot slip between the check and the downgrade.
+          // R-C-06: Login-Only members hold Collaborator at most. The membership row locked above
+          // holds off a concurrent share to them (it locks that row FOR SHARE before the account);
+          // lock their accounts too so a concurrent role change on one of them cannot slip between
+          // the check and the downgrade.
           await repo.lockAccountsOfUser(tx, wsId, target.userId);
           const lastOwned = await repo.accountsWhereLastOwner(tx, wsId, target.userId);
           if (lastOwned.length > 0) {
@@ -238,11 +258,12 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
     },
 
     async remove(ctx: Ctx, userId: string): Promise<RemoveMemberResponse> {
-      assertWorkspaceCan(ctx.actor, 'members.remove', 'Only Admins and the Owner can remove members.');
+      const denied = 'Only Admins and the Owner can remove members.';
+      assertWorkspaceCan(ctx.actor, 'members.remove', denied);
       const wsId = ctx.actor.workspaceId;
       return inTransaction(db, async (tx) => {
         const now = clock.now();
-        const target = await lockActiveTarget(tx, ctx, userId, 'remove');
+        const target = await lockActorAndTarget(tx, ctx, userId, 'remove', 'members.remove', denied);
         await repo.lockAccountsOfUser(tx, wsId, target.userId);
         await repo.markRemoved(tx, wsId, target.userId, ctx.actor.userId, now);
         const endedSessions = await sessionsRepository.endAllForUser(tx, target.userId, 'member_removed', now, { workspaceId: wsId });
