@@ -136,6 +136,18 @@ describe('POST /auth/login: throttling', () => {
     expect((await login(t, owner.email, TEST_PASSWORD, '10.2.0.5')).statusCode).toBe(200);
   });
 
+  it('does not count successes: each attempt is recorded up front and withdrawn when it succeeds', async () => {
+    const { owner } = await createWorkspace(t.deps);
+    await seedFailures(accountKey(owner.email), 99);
+    for (let i = 0; i < 3; i++) expect((await login(t, owner.email, TEST_PASSWORD, '10.2.0.7')).statusCode).toBe(200);
+    expect(await t.deps.db.select().from(loginFailures).where(eq(loginFailures.key, accountKey(owner.email)))).toHaveLength(99);
+    expect(await t.deps.db.select().from(loginFailures).where(eq(loginFailures.key, ipKey('10.2.0.7')))).toHaveLength(0);
+    // The 100th failure is counted, and then even the right password is refused.
+    expectError(await login(t, owner.email, 'wrong password!', '10.2.0.7'), 401, 'invalid_credentials');
+    expectError(await login(t, owner.email, TEST_PASSWORD, '10.2.0.7'), 429, 'rate_limited');
+    expect(await t.deps.db.select().from(loginFailures).where(eq(loginFailures.key, ipKey('10.2.0.7')))).toHaveLength(1);
+  });
+
   it('counts real failures: the 51st attempt from one IP is refused', async () => {
     await seedFailures(ipKey('10.2.0.6'), 49);
     expectError(await login(t, uniqueEmail('x'), 'wrong password!', '10.2.0.6'), 401, 'invalid_credentials');

@@ -1,6 +1,6 @@
-import { and, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { WorkspaceRole } from '@shared/permissions';
-import type { Db } from '../../db/client';
+import { queryRows, type Db } from '../../db/client';
 import { loginFailures, memberships, users, workspaces } from '../../db/schema/index';
 
 export interface AuthUser {
@@ -119,9 +119,35 @@ export const authRepository = {
     return rows.map((r) => r.at);
   },
 
-  async insertFailures(tx: Db, keys: string[], now: Date): Promise<void> {
+  /**
+   * Serialize attempts on the same throttle keys until the caller's transaction ends:
+   * `pg_advisory_xact_lock(hashtext(key))` per key, taken in ascending lock-id order (distinct
+   * keys may share a hash, so ordering by the key text alone could still deadlock).
+   */
+  async lockThrottleKeys(tx: Db, keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
-    await tx.insert(loginFailures).values(keys.map((key) => ({ key, createdAt: now })));
+    const list = sql.join(
+      keys.map((k) => sql`${k}`),
+      sql`, `,
+    );
+    const rows = await queryRows<{ h: number }>(tx, sql`select distinct hashtext(k) as h from unnest(array[${list}]::text[]) as k order by h`);
+    for (const { h } of rows) await tx.execute(sql`select pg_advisory_xact_lock(${Number(h)}::int4)`);
+  },
+
+  /** Record one failure (or a provisional one) per key; returns the new rows' ids. */
+  async insertFailures(tx: Db, keys: readonly string[], now: Date): Promise<string[]> {
+    if (keys.length === 0) return [];
+    const rows = await tx
+      .insert(loginFailures)
+      .values(keys.map((key) => ({ key, createdAt: now })))
+      .returning({ id: loginFailures.id });
+    return rows.map((r) => r.id);
+  },
+
+  /** Withdraw provisional failures by id (the attempt succeeded, or was never evaluated). */
+  async deleteFailures(tx: Db, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await tx.delete(loginFailures).where(inArray(loginFailures.id, [...ids]));
   },
 
   /**

@@ -14,7 +14,7 @@ import { authRepository as repo, type AuthUser, type MembershipView } from './au
 import type { SessionView } from './auth.presenter';
 import { issueSession, type IssuedSession } from './session-issuer';
 import { sessionsRepository, type LiveSession } from './sessions.repository';
-import { ACCOUNT_RULE, IP_RULE, MFA_RULE, accountKey, decideThrottle, ipKey, mfaKey, type ThrottleRule } from './throttle';
+import { ACCOUNT_RULE, IP_RULE, MFA_RULE, accountKey, decideThrottle, ipKey, lockOrder, mfaKey, worstDecision, type ThrottleRule } from './throttle';
 import { matchTotp, newTotpSecret, totpUri } from './totp';
 
 /** Purpose label the TOTP secret is sealed under (bound into the AEAD associated data). */
@@ -31,27 +31,65 @@ export type LoginResult =
 
 type Log = Pick<FastifyBaseLogger, 'info' | 'warn'>;
 
+type ThrottleCheck = [key: string, rule: ThrottleRule];
+
 /**
- * Sign-in, MFA, session and password self-service. Slow work (argon2) and throttling reads
- * happen before the transaction; each state change is one transaction with its activity event.
+ * Sign-in, MFA, session and password self-service. Slow work (argon2, TOTP) happens outside any
+ * transaction; each state change is one transaction with its activity event.
+ *
+ * Throttling is reserve-then-verify: every password or code attempt first records itself as a
+ * failure in one short transaction that holds an advisory lock per throttle key (so concurrent
+ * attempts count each other), and only then is the secret checked. A success withdraws the row.
  */
 export function createAuthService(deps: Pick<AppDeps, 'db' | 'clock' | 'config' | 'vault'>, log?: Log) {
   const { db, clock } = deps;
 
-  /** Throw 429 when any rule is over its limit (the longest wait wins). */
-  async function assertNotThrottled(checks: Array<[key: string, rule: ThrottleRule]>): Promise<void> {
-    const now = clock.now();
-    let wait = 0;
-    for (const [key, rule] of checks) {
-      const recent = await repo.recentFailures(db, key, new Date(now.getTime() - rule.windowMs), rule.limit);
-      const d = decideThrottle(recent, rule, now);
-      if (d.limited) wait = Math.max(wait, d.retryAfterSeconds);
-    }
-    if (wait > 0) throw rateLimited(wait);
+  /**
+   * Reserve one attempt: lock the keys (sorted), count recent failures, throw 429 when any rule is
+   * at its limit (the longest wait wins), else record a provisional failure per key. One short
+   * transaction, so an attempt that passes has already been counted by the time the lock is free.
+   */
+  async function reserveAttempt(checks: readonly ThrottleCheck[]): Promise<string[]> {
+    return inTransaction(db, async (tx) => {
+      const keys = lockOrder(checks.map(([key]) => key));
+      await repo.lockThrottleKeys(tx, keys);
+      const now = clock.now();
+      const decisions = [];
+      for (const [key, rule] of checks) {
+        decisions.push(decideThrottle(await repo.recentFailures(tx, key, new Date(now.getTime() - rule.windowMs), rule.limit), rule, now));
+      }
+      const d = worstDecision(decisions);
+      if (d.limited) throw rateLimited(d.retryAfterSeconds);
+      return repo.insertFailures(tx, keys, now);
+    });
   }
 
-  async function recordFailures(keys: string[]): Promise<void> {
-    await repo.insertFailures(db, keys, clock.now());
+  /** Withdraw provisional failures. A failure to do so only over-counts (fails closed), so it is logged, not thrown. */
+  async function withdraw(ids: readonly string[]): Promise<void> {
+    try {
+      await repo.deleteFailures(db, ids);
+    } catch (err) {
+      log?.warn({ err }, 'could not withdraw provisional sign-in failures; they will count until they expire');
+    }
+  }
+
+  /**
+   * Run one throttled attempt (`fn` checks the password or code). Its failure rows are written
+   * before `fn` runs. They stay when `fn` fails with `failureCode` (a wrong password or code) or an
+   * unexpected error (fail closed); they are withdrawn when `fn` succeeds or refuses for another
+   * product reason (the guess was not what failed, e.g. an expired sign-in or a 429 of an inner check).
+   */
+  async function attempt<T>(checks: readonly ThrottleCheck[], failureCode: ErrorCode, fn: () => Promise<T>): Promise<T> {
+    const ids = await reserveAttempt(checks);
+    let result: T;
+    try {
+      result = await fn();
+    } catch (err) {
+      if (err instanceof AppError && err.code !== failureCode) await withdraw(ids);
+      throw err;
+    }
+    await withdraw(ids);
+    return result;
   }
 
   async function viewFor(tx: Db, user: Pick<AuthUser, 'id' | 'email' | 'name'> & { mfaEnabled: boolean }, m: MembershipView): Promise<SessionView> {
@@ -72,27 +110,21 @@ export function createAuthService(deps: Pick<AppDeps, 'db' | 'clock' | 'config' 
   }
 
   /** Check the caller's password again (re-authentication). Failures count toward the account throttle. */
-  async function reauthenticate(actor: Actor, password: string): Promise<AuthUser> {
-    const key = accountKey(actor.email);
-    await assertNotThrottled([[key, ACCOUNT_RULE]]);
-    const user = await repo.findUserById(db, actor.userId);
-    if (!user) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in to continue.');
-    if (!(await verifyPassword(user.passwordHash, password))) {
-      await recordFailures([key]);
-      throw wrongCurrentPassword();
-    }
-    return user;
+  function reauthenticate(actor: Actor, password: string): Promise<AuthUser> {
+    return attempt([[accountKey(actor.email), ACCOUNT_RULE]], ErrorCode.INVALID_CREDENTIALS, async () => {
+      const user = await repo.findUserById(db, actor.userId);
+      if (!user) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in to continue.');
+      if (!(await verifyPassword(user.passwordHash, password))) throw wrongCurrentPassword();
+      return user;
+    });
   }
 
-  /** Check a TOTP code for a user's sealed secret (no state change). Failures count toward the MFA throttle. */
+  /** Check a TOTP code for a user's sealed secret (no state change). Call inside an MFA `attempt`. */
   async function checkCode(user: AuthUser, code: string): Promise<number> {
     if (!user.mfaSecretSealed) throw conflict('Start MFA set-up first.');
     const secret = await deps.vault.openSystem(db, MFA_SEAL_PURPOSE, user.mfaSecretSealed);
     const step = await matchTotp(secret, code, clock.now(), user.mfaLastStep);
-    if (step === null) {
-      await recordFailures([mfaKey(user.id)]);
-      throw invalidMfaCode();
-    }
+    if (step === null) throw invalidMfaCode();
     return step;
   }
 
@@ -104,45 +136,44 @@ export function createAuthService(deps: Pick<AppDeps, 'db' | 'clock' | 'config' 
     async login(input: { email: string; password: string }, meta: RequestMeta, previousSessionId: string | null): Promise<LoginResult> {
       const email = normalizeEmail(input.email);
       const emailKey = accountKey(email);
-      const keys: Array<[string, ThrottleRule]> = [[emailKey, ACCOUNT_RULE]];
-      if (meta.ip) keys.push([ipKey(meta.ip), IP_RULE]);
-      await assertNotThrottled(keys);
+      const checks: ThrottleCheck[] = [[emailKey, ACCOUNT_RULE]];
+      if (meta.ip) checks.push([ipKey(meta.ip), IP_RULE]);
+      return attempt(checks, ErrorCode.INVALID_CREDENTIALS, async (): Promise<LoginResult> => {
+        const user = await repo.findUserByEmail(db, email);
+        // Verify against a dummy hash for unknown emails so both cost the same (ASVS 6.3.8).
+        const passwordOk = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
+        const membership = user && passwordOk ? await repo.findSignInMembership(db, user.id) : null;
 
-      const user = await repo.findUserByEmail(db, email);
-      // Verify against a dummy hash for unknown emails so both cost the same (ASVS 6.3.8).
-      const passwordOk = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
-      const membership = user && passwordOk ? await repo.findSignInMembership(db, user.id) : null;
-
-      if (!user || !passwordOk || !membership) {
-        await inTransaction(db, async (tx) => {
-          const now = clock.now();
-          await repo.insertFailures(tx, keys.map(([k]) => k), now);
+        if (!user || !passwordOk || !membership) {
+          // The failure rows were recorded up front by `attempt`; only the known user's event is left.
           if (user) {
-            const workspaceId = await repo.findLastWorkspaceId(tx, user.id);
-            await recordActivity(
-              tx,
-              { type: 'Login To Latchkey Failed', data: { reason: 'invalid_credentials' } },
-              { workspaceId, actor: { userId: user.id, email: user.email }, meta, at: now },
-            );
+            await inTransaction(db, async (tx) => {
+              const workspaceId = await repo.findLastWorkspaceId(tx, user.id);
+              await recordActivity(
+                tx,
+                { type: 'Login To Latchkey Failed', data: { reason: 'invalid_credentials' } },
+                { workspaceId, actor: { userId: user.id, email: user.email }, meta, at: clock.now() },
+              );
+            });
           }
-        });
-        if (!user) log?.info({ accountKey: emailKey.slice(0, 18), requestId: meta.requestId }, 'sign-in failed for an unknown email');
-        throw invalidCredentials();
-      }
+          if (!user) log?.info({ accountKey: emailKey.slice(0, 18), requestId: meta.requestId }, 'sign-in failed for an unknown email');
+          throw invalidCredentials();
+        }
 
-      const mfaEnabled = user.mfaEnabledAt !== null;
-      return inTransaction(db, async (tx) => {
-        const now = clock.now();
-        if (previousSessionId) await sessionsRepository.end(tx, previousSessionId, 'replaced', now);
-        const session = await issueSession(tx, deps, { userId: user.id, workspaceId: membership.workspaceId, mfaPassed: !mfaEnabled, meta });
-        if (mfaEnabled) return { status: 'mfa_required' as const, session };
-        await repo.touchMembership(tx, user.id, membership.workspaceId, now);
-        await recordActivity(
-          tx,
-          { type: 'Login To Latchkey', data: { mfa: false } },
-          { workspaceId: membership.workspaceId, actor: { userId: user.id, email: user.email }, meta, at: now },
-        );
-        return { status: 'signed_in' as const, session, view: await viewFor(tx, { ...user, mfaEnabled }, membership) };
+        const mfaEnabled = user.mfaEnabledAt !== null;
+        return inTransaction(db, async (tx) => {
+          const now = clock.now();
+          if (previousSessionId) await sessionsRepository.end(tx, previousSessionId, 'replaced', now);
+          const session = await issueSession(tx, deps, { userId: user.id, workspaceId: membership.workspaceId, mfaPassed: !mfaEnabled, meta });
+          if (mfaEnabled) return { status: 'mfa_required' as const, session };
+          await repo.touchMembership(tx, user.id, membership.workspaceId, now);
+          await recordActivity(
+            tx,
+            { type: 'Login To Latchkey', data: { mfa: false } },
+            { workspaceId: membership.workspaceId, actor: { userId: user.id, email: user.email }, meta, at: now },
+          );
+          return { status: 'signed_in' as const, session, view: await viewFor(tx, { ...user, mfaEnabled }, membership) };
+        });
       });
     },
 
@@ -151,43 +182,42 @@ export function createAuthService(deps: Pick<AppDeps, 'db' | 'clock' | 'config' 
      * The code's time step is recorded with a conditional UPDATE, so a code works once.
      */
     async completeMfa(pending: LiveSession, code: string, meta: RequestMeta): Promise<{ session: IssuedSession; view: SessionView }> {
-      const key = mfaKey(pending.userId);
-      await assertNotThrottled([[key, MFA_RULE]]);
-      const user = await repo.findUserById(db, pending.userId);
-      if (!user || !user.mfaEnabledAt || !user.mfaSecretSealed) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Your sign-in expired. Start again.');
-      const secret = await deps.vault.openSystem(db, MFA_SEAL_PURPOSE, user.mfaSecretSealed);
-      const step = await matchTotp(secret, code, clock.now(), user.mfaLastStep);
+      return attempt([[mfaKey(pending.userId), MFA_RULE]], ErrorCode.MFA_INVALID, async () => {
+        const user = await repo.findUserById(db, pending.userId);
+        if (!user || !user.mfaEnabledAt || !user.mfaSecretSealed) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Your sign-in expired. Start again.');
+        const secret = await deps.vault.openSystem(db, MFA_SEAL_PURPOSE, user.mfaSecretSealed);
+        const step = await matchTotp(secret, code, clock.now(), user.mfaLastStep);
 
-      const result =
-        step === null
-          ? null
-          : await inTransaction(db, async (tx) => {
-              const now = clock.now();
-              if (!(await repo.advanceMfaStep(tx, user.id, step, now))) return null;
-              if (!(await sessionsRepository.end(tx, pending.sessionId, 'replaced', now))) return null;
-              const membership = await repo.findActiveMembershipForUpdate(tx, user.id, pending.workspaceId);
-              if (!membership) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Your sign-in expired. Start again.');
-              const session = await issueSession(tx, deps, { userId: user.id, workspaceId: membership.workspaceId, mfaPassed: true, meta });
-              await repo.touchMembership(tx, user.id, membership.workspaceId, now);
-              await recordActivity(
-                tx,
-                { type: 'Login To Latchkey', data: { mfa: true } },
-                { workspaceId: membership.workspaceId, actor: { userId: user.id, email: user.email }, meta, at: now },
-              );
-              return { session, view: await viewFor(tx, { ...user, mfaEnabled: true }, membership) };
-            });
-      if (result) return result;
+        const result =
+          step === null
+            ? null
+            : await inTransaction(db, async (tx) => {
+                const now = clock.now();
+                if (!(await repo.advanceMfaStep(tx, user.id, step, now))) return null;
+                if (!(await sessionsRepository.end(tx, pending.sessionId, 'replaced', now))) return null;
+                const membership = await repo.findActiveMembershipForUpdate(tx, user.id, pending.workspaceId);
+                if (!membership) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Your sign-in expired. Start again.');
+                const session = await issueSession(tx, deps, { userId: user.id, workspaceId: membership.workspaceId, mfaPassed: true, meta });
+                await repo.touchMembership(tx, user.id, membership.workspaceId, now);
+                await recordActivity(
+                  tx,
+                  { type: 'Login To Latchkey', data: { mfa: true } },
+                  { workspaceId: membership.workspaceId, actor: { userId: user.id, email: user.email }, meta, at: now },
+                );
+                return { session, view: await viewFor(tx, { ...user, mfaEnabled: true }, membership) };
+              });
+        if (result) return result;
 
-      await inTransaction(db, async (tx) => {
-        const now = clock.now();
-        await repo.insertFailures(tx, [key], now);
-        await recordActivity(
-          tx,
-          { type: 'Login To Latchkey Failed', data: { reason: 'mfa_invalid' } },
-          { workspaceId: pending.workspaceId, actor: { userId: user.id, email: user.email }, meta, at: now },
-        );
+        // The failure row was recorded up front by `attempt`; only the event is left.
+        await inTransaction(db, async (tx) => {
+          await recordActivity(
+            tx,
+            { type: 'Login To Latchkey Failed', data: { reason: 'mfa_invalid' } },
+            { workspaceId: pending.workspaceId, actor: { userId: user.id, email: user.email }, meta, at: clock.now() },
+          );
+        });
+        throw invalidMfaCode();
       });
-      throw invalidMfaCode();
     },
 
     async logout(ctx: Ctx): Promise<void> {
@@ -266,57 +296,55 @@ export function createAuthService(deps: Pick<AppDeps, 'db' | 'clock' | 'config' 
     },
 
     /** Confirm the first code: MFA is on from now, and the user's other sessions end. */
-    async confirmMfa(ctx: Ctx, code: string): Promise<void> {
-      await assertNotThrottled([[mfaKey(ctx.actor.userId), MFA_RULE]]);
-      const user = await repo.findUserById(db, ctx.actor.userId);
-      if (!user) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in to continue.');
-      if (user.mfaEnabledAt) throw conflict('MFA is already on.');
-      const step = await checkCode(user, code);
-      const ok = await inTransaction(db, async (tx) => {
-        const now = clock.now();
-        const locked = await repo.findUserById(tx, user.id, { forUpdate: true });
-        if (!locked || locked.mfaEnabledAt) throw conflict('MFA is already on.');
-        if (locked.mfaSecretSealed !== user.mfaSecretSealed) throw conflict('MFA set-up was restarted. Scan the new QR code.');
-        if (!(await repo.advanceMfaStep(tx, user.id, step, now))) return false;
-        await repo.enableMfa(tx, user.id, now);
-        await sessionsRepository.endAllForUser(tx, user.id, 'mfa_changed', now, { exceptSessionId: ctx.actor.sessionId });
-        await recordActivity(
-          tx,
-          { type: 'MFA Enabled', data: {} },
-          { workspaceId: ctx.actor.workspaceId, actor: { userId: user.id, email: user.email }, meta: ctx.meta, at: now },
-        );
-        return true;
+    confirmMfa(ctx: Ctx, code: string): Promise<void> {
+      return attempt([[mfaKey(ctx.actor.userId), MFA_RULE]], ErrorCode.MFA_INVALID, async () => {
+        const user = await repo.findUserById(db, ctx.actor.userId);
+        if (!user) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in to continue.');
+        if (user.mfaEnabledAt) throw conflict('MFA is already on.');
+        const step = await checkCode(user, code);
+        const ok = await inTransaction(db, async (tx) => {
+          const now = clock.now();
+          const locked = await repo.findUserById(tx, user.id, { forUpdate: true });
+          if (!locked || locked.mfaEnabledAt) throw conflict('MFA is already on.');
+          if (locked.mfaSecretSealed !== user.mfaSecretSealed) throw conflict('MFA set-up was restarted. Scan the new QR code.');
+          if (!(await repo.advanceMfaStep(tx, user.id, step, now))) return false;
+          await repo.enableMfa(tx, user.id, now);
+          await sessionsRepository.endAllForUser(tx, user.id, 'mfa_changed', now, { exceptSessionId: ctx.actor.sessionId });
+          await recordActivity(
+            tx,
+            { type: 'MFA Enabled', data: {} },
+            { workspaceId: ctx.actor.workspaceId, actor: { userId: user.id, email: user.email }, meta: ctx.meta, at: now },
+          );
+          return true;
+        });
+        if (!ok) throw invalidMfaCode();
       });
-      if (!ok) {
-        await recordFailures([mfaKey(user.id)]);
-        throw invalidMfaCode();
-      }
     },
 
     /** Turn MFA off: password and a current code. The user's other sessions end. */
-    async disableMfa(ctx: Ctx, password: string, code: string): Promise<void> {
-      await assertNotThrottled([[mfaKey(ctx.actor.userId), MFA_RULE]]);
-      const user = await reauthenticate(ctx.actor, password);
-      if (!user.mfaEnabledAt) throw conflict('MFA is not on.');
-      const step = await checkCode(user, code);
-      const ok = await inTransaction(db, async (tx) => {
-        const now = clock.now();
-        const locked = await repo.findUserById(tx, user.id, { forUpdate: true });
-        if (!locked?.mfaEnabledAt) throw conflict('MFA is not on.');
-        if (!(await repo.advanceMfaStep(tx, user.id, step, now))) return false;
-        await repo.disableMfa(tx, user.id, now);
-        await sessionsRepository.endAllForUser(tx, user.id, 'mfa_changed', now, { exceptSessionId: ctx.actor.sessionId });
-        await recordActivity(
-          tx,
-          { type: 'MFA Disabled', data: {} },
-          { workspaceId: ctx.actor.workspaceId, actor: { userId: user.id, email: user.email }, meta: ctx.meta, at: now },
-        );
-        return true;
+    disableMfa(ctx: Ctx, password: string, code: string): Promise<void> {
+      // The code attempt is reserved first (MFA throttle before the password), as before; a wrong
+      // password withdraws it, since no code was checked.
+      return attempt([[mfaKey(ctx.actor.userId), MFA_RULE]], ErrorCode.MFA_INVALID, async () => {
+        const user = await reauthenticate(ctx.actor, password);
+        if (!user.mfaEnabledAt) throw conflict('MFA is not on.');
+        const step = await checkCode(user, code);
+        const ok = await inTransaction(db, async (tx) => {
+          const now = clock.now();
+          const locked = await repo.findUserById(tx, user.id, { forUpdate: true });
+          if (!locked?.mfaEnabledAt) throw conflict('MFA is not on.');
+          if (!(await repo.advanceMfaStep(tx, user.id, step, now))) return false;
+          await repo.disableMfa(tx, user.id, now);
+          await sessionsRepository.endAllForUser(tx, user.id, 'mfa_changed', now, { exceptSessionId: ctx.actor.sessionId });
+          await recordActivity(
+            tx,
+            { type: 'MFA Disabled', data: {} },
+            { workspaceId: ctx.actor.workspaceId, actor: { userId: user.id, email: user.email }, meta: ctx.meta, at: now },
+          );
+          return true;
+        });
+        if (!ok) throw invalidMfaCode();
       });
-      if (!ok) {
-        await recordFailures([mfaKey(user.id)]);
-        throw invalidMfaCode();
-      }
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountKey, decideThrottle, ipKey, mfaKey } from './throttle';
+import { accountKey, decideThrottle, ipKey, lockOrder, mfaKey, worstDecision } from './throttle';
 
 const rule = { limit: 3, windowMs: 60_000 };
 const now = new Date('2025-01-01T12:00:00Z');
@@ -21,6 +21,32 @@ describe('decideThrottle', () => {
 
   it('never answers a retry-after below one second', () => {
     expect(decideThrottle([ago(1), ago(2), ago(59_999)], rule, now)).toEqual({ limited: true, retryAfterSeconds: 1 });
+  });
+});
+
+describe('worstDecision', () => {
+  it('allows only when every rule allows', () => {
+    expect(worstDecision([])).toEqual({ limited: false });
+    expect(worstDecision([{ limited: false }, { limited: false }])).toEqual({ limited: false });
+  });
+
+  it('limits when any rule limits, with the longest wait', () => {
+    expect(worstDecision([{ limited: false }, { limited: true, retryAfterSeconds: 30 }])).toEqual({ limited: true, retryAfterSeconds: 30 });
+    expect(
+      worstDecision([
+        { limited: true, retryAfterSeconds: 30 },
+        { limited: true, retryAfterSeconds: 600 },
+        { limited: false },
+      ]),
+    ).toEqual({ limited: true, retryAfterSeconds: 600 });
+  });
+});
+
+describe('lockOrder', () => {
+  it('sorts and de-duplicates, so every attempt takes its locks in the same order', () => {
+    expect(lockOrder(['ip:10.0.0.1', 'email:ab', 'ip:10.0.0.1'])).toEqual(['email:ab', 'ip:10.0.0.1']);
+    expect(lockOrder(['email:ab', 'ip:10.0.0.1'])).toEqual(lockOrder(['ip:10.0.0.1', 'email:ab']));
+    expect(lockOrder([])).toEqual([]);
   });
 });
 

@@ -3,6 +3,10 @@ import { createHash } from 'node:crypto';
 /**
  * Throttling rules for sign-in and MFA. Failures are rows in `login_failures` keyed by what was
  * attacked; a rule is over its limit when `limit` failures fall inside the rolling window.
+ *
+ * Every attempt is recorded as a failure BEFORE the password or code is checked (under an
+ * advisory lock per key, see `auth.service.ts`), and the row is deleted again on success, so
+ * concurrent attempts cannot all pass the count before any failure exists.
  */
 export interface ThrottleRule {
   limit: number;
@@ -36,4 +40,16 @@ export function decideThrottle(recentNewestFirst: readonly Date[], rule: Throttl
   const pivot = inWindow[rule.limit - 1]!;
   const ms = pivot.getTime() + rule.windowMs - now.getTime();
   return { limited: true, retryAfterSeconds: Math.max(1, Math.ceil(ms / 1000)) };
+}
+
+/** The keys an attempt locks, without duplicates and in one global order (so two attempts never deadlock). */
+export function lockOrder(keys: readonly string[]): string[] {
+  return [...new Set(keys)].sort();
+}
+
+/** Combine the decisions of several rules: limited when any is, with the longest wait. */
+export function worstDecision(decisions: readonly ThrottleDecision[]): ThrottleDecision {
+  let wait = 0;
+  for (const d of decisions) if (d.limited) wait = Math.max(wait, d.retryAfterSeconds);
+  return wait > 0 ? { limited: true, retryAfterSeconds: wait } : { limited: false };
 }
