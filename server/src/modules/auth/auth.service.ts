@@ -18,7 +18,11 @@ import { ACCOUNT_RULE, IP_RULE, MFA_RULE, accountKey, decideThrottle, ipKey, loc
 import { matchTotp, newTotpSecret, totpUri } from './totp';
 
 /** Purpose label the TOTP secret is sealed under (bound into the AEAD associated data). */
-const MFA_SEAL_PURPOSE = 'user.mfa';
+/**
+ * Associated data for a user's sealed TOTP seed: bound to the user, so a sealed seed copied onto
+ * another user's row (by someone with database write access) fails to open.
+ */
+const mfaSealPurpose = (userId: string) => `user.mfa:${userId}`;
 
 const invalidCredentials = () => new AppError(ErrorCode.INVALID_CREDENTIALS, 'The email or password is not correct.');
 const wrongCurrentPassword = () => new AppError(ErrorCode.INVALID_CREDENTIALS, 'Your current password is not correct.');
@@ -122,7 +126,7 @@ export function createAuthService(deps: Pick<AppDeps, 'db' | 'clock' | 'config' 
   /** Check a TOTP code for a user's sealed secret (no state change). Call inside an MFA `attempt`. */
   async function checkCode(user: AuthUser, code: string): Promise<number> {
     if (!user.mfaSecretSealed) throw conflict('Start MFA set-up first.');
-    const secret = await deps.vault.openSystem(db, MFA_SEAL_PURPOSE, user.mfaSecretSealed);
+    const secret = await deps.vault.openSystem(db, mfaSealPurpose(user.id), user.mfaSecretSealed);
     const step = await matchTotp(secret, code, clock.now(), user.mfaLastStep);
     if (step === null) throw invalidMfaCode();
     return step;
@@ -185,7 +189,7 @@ export function createAuthService(deps: Pick<AppDeps, 'db' | 'clock' | 'config' 
       return attempt([[mfaKey(pending.userId), MFA_RULE]], ErrorCode.MFA_INVALID, async () => {
         const user = await repo.findUserById(db, pending.userId);
         if (!user || !user.mfaEnabledAt || !user.mfaSecretSealed) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Your sign-in expired. Start again.');
-        const secret = await deps.vault.openSystem(db, MFA_SEAL_PURPOSE, user.mfaSecretSealed);
+        const secret = await deps.vault.openSystem(db, mfaSealPurpose(user.id), user.mfaSecretSealed);
         const step = await matchTotp(secret, code, clock.now(), user.mfaLastStep);
 
         const result =
@@ -287,7 +291,7 @@ export function createAuthService(deps: Pick<AppDeps, 'db' | 'clock' | 'config' 
       await inTransaction(db, async (tx) => {
         const locked = await repo.findUserById(tx, user.id, { forUpdate: true });
         if (!locked || locked.mfaEnabledAt) throw conflict('MFA is already on. Turn it off first to set up a new authenticator.');
-        const sealed = await deps.vault.sealSystem(tx, MFA_SEAL_PURPOSE, secret);
+        const sealed = await deps.vault.sealSystem(tx, mfaSealPurpose(user.id), secret);
         await repo.startMfaEnrolment(tx, user.id, sealed, clock.now());
       });
       const otpauthUrl = totpUri(user.email, secret);
