@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createWorkspace, expectError, injectAs, sessionFor, type TestApp, type TestSession } from '../../../test/harness';
 
 /** Dates the ISO format allows but the database refuses must be a 400, never a 500. */
@@ -31,4 +31,27 @@ describe('activity: impossible dates are bad input', () => {
       expectError(await injectAs(t, s, { method: 'GET', url: `/api/v1/activity?cursor=${cursor}` }), 400, 'validation_failed');
     });
   }
+});
+
+describe('activity: a type this build does not know', () => {
+  let t: TestApp;
+  let s: TestSession;
+  let workspaceId: string;
+  beforeAll(async () => {
+    t = await createTestApp();
+    const { workspace, owner } = await createWorkspace(t.deps);
+    workspaceId = workspace.id;
+    s = await sessionFor(t.deps, owner.id, workspace.id);
+  });
+  afterAll(() => t.close());
+
+  it('is left out of the list (a newer build wrote it) instead of failing the page', async () => {
+    const { activityEvents } = await import('../../db/schema/index');
+    await t.deps.db.insert(activityEvents).values({ workspaceId, type: 'Something From The Future', data: { x: 1 } });
+    const res = await injectAs(t, s, { method: 'GET', url: '/api/v1/activity' });
+    expect(res.statusCode).toBe(200);
+    const types = (res.json() as { items: Array<{ type: string }> }).items.map((i) => i.type);
+    expect(types).toContain('Workspace Created');
+    expect(types).not.toContain('Something From The Future');
+  });
 });

@@ -1,4 +1,5 @@
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { ActivityEventTypeSchema } from '@shared/activity';
 import type { Db } from '../../db/client';
 import { accounts, activityEvents, grants, users } from '../../db/schema/index';
 
@@ -50,6 +51,9 @@ export const activityRepository = {
     const e = activityEvents;
     const conds: SQL[] = [
       eq(e.workspaceId, viewer.workspaceId),
+      // Only types this build knows: during a rolling upgrade a newer build may already write
+      // types this one cannot present; they appear once every process runs the newer build.
+      inArray(e.type, ActivityEventTypeSchema.options),
       sql`${e.createdAt} >= ${f.from.toISOString()}::timestamptz`,
       sql`${e.createdAt} <= ${f.to.toISOString()}::timestamptz`,
     ];
