@@ -3,6 +3,7 @@ import { ACCOUNT_ROLE_LABELS, type DirectAccountRole } from '@shared/permissions
 import type { AccountDetailDto, AccountMemberDto } from '@shared/accounts';
 import { errorMessage, isApiError } from '../../api/client';
 import { Badge } from '../../components/Badge';
+import { RoleSelect } from '../../components/RoleSelect';
 import { Button } from '../../components/Button';
 import { ConfirmDialog, Dialog } from '../../components/Dialog';
 import { EmptyState } from '../../components/EmptyState';
@@ -136,34 +137,24 @@ function MemberRow({ m, account, onError }: { m: AccountMemberDto; account: Acco
       <td className="muted">{m.email}</td>
       <td>
         {m.abilities.changeRole && roleIsDirect ? (
-          <>
-            <label className="visually-hidden" htmlFor={`role-${m.userId}`}>
-              Role of {m.name}
-            </label>
-            <select
-              id={`role-${m.userId}`}
-              className="input select"
-              value={m.role}
-              disabled={change.isPending}
-              onChange={(e) => {
-                onError(null);
-                const role = e.target.value as DirectAccountRole;
-                change.mutate(
-                  { userId: m.userId, role },
-                  {
-                    onSuccess: () => toast.success(`${m.name} is now ${ACCOUNT_ROLE_LABELS[role]}.`),
-                    onError: (err) => onError(explain(err)),
-                  },
-                );
-              }}
-            >
-              {DIRECT_ACCOUNT_ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {ACCOUNT_ROLE_LABELS[r]}
-                </option>
-              ))}
-            </select>
-          </>
+          <RoleSelect
+            id={`role-${m.userId}`}
+            personName={m.name}
+            value={m.role as DirectAccountRole}
+            roles={DIRECT_ACCOUNT_ROLES}
+            labels={ACCOUNT_ROLE_LABELS}
+            disabled={change.isPending}
+            onChange={(role) => {
+              onError(null);
+              change.mutate(
+                { userId: m.userId, role },
+                {
+                  onSuccess: () => toast.success(`${m.name} is now ${ACCOUNT_ROLE_LABELS[role]}.`),
+                  onError: (err) => onError(explain(err)),
+                },
+              );
+            }}
+          />
         ) : (
           <Badge tone={m.role === 'owner' ? 'accent' : 'neutral'}>{m.roleLabel}</Badge>
         )}

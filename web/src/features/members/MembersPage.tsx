@@ -3,6 +3,7 @@ import { InviteRequestSchema, type InviteDto, type MemberDto, type RemoveMemberR
 import { WORKSPACE_ROLE_LABELS, type AssignableWorkspaceRole } from '@shared/permissions';
 import { errorMessage, isApiError } from '../../api/client';
 import { Badge } from '../../components/Badge';
+import { RoleSelect } from '../../components/RoleSelect';
 import { Button } from '../../components/Button';
 import { ConfirmDialog, Dialog } from '../../components/Dialog';
 import { EmptyState } from '../../components/EmptyState';
@@ -117,33 +118,23 @@ function MemberRow({ m }: { m: MemberDto }) {
       <td className="muted">{m.email}</td>
       <td>
         {m.abilities.changeRole && assignable && m.status === 'active' ? (
-          <>
-            <label className="visually-hidden" htmlFor={`wsrole-${m.userId}`}>
-              Role of {m.name}
-            </label>
-            <select
-              id={`wsrole-${m.userId}`}
-              className="input select"
-              value={m.role}
-              disabled={change.isPending}
-              onChange={(e) => {
-                const role = e.target.value as AssignableWorkspaceRole;
-                change.mutate(
-                  { userId: m.userId, role },
-                  {
-                    onSuccess: () => toast.success(`${m.name} is now ${WORKSPACE_ROLE_LABELS[role]}.`),
-                    onError: (err) => toast.error(errorMessage(err)),
-                  },
-                );
-              }}
-            >
-              {ASSIGNABLE_WORKSPACE_ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {WORKSPACE_ROLE_LABELS[r]}
-                </option>
-              ))}
-            </select>
-          </>
+          <RoleSelect
+            id={`wsrole-${m.userId}`}
+            personName={m.name}
+            value={m.role as AssignableWorkspaceRole}
+            roles={ASSIGNABLE_WORKSPACE_ROLES}
+            labels={WORKSPACE_ROLE_LABELS}
+            disabled={change.isPending}
+            onChange={(role) =>
+              change.mutate(
+                { userId: m.userId, role },
+                {
+                  onSuccess: () => toast.success(`${m.name} is now ${WORKSPACE_ROLE_LABELS[role]}.`),
+                  onError: (err) => toast.error(errorMessage(err)),
+                },
+              )
+            }
+          />
         ) : (
           <Badge tone={m.role === 'owner' ? 'accent' : 'neutral'}>{m.roleLabel}</Badge>
         )}
