@@ -53,6 +53,23 @@ export function TextField({ label, hint, error, optional, className, ...input }:
   );
 }
 
+/**
+ * A 6-digit authenticator code: numeric keypad on phones, one-time-code autofill, room for the
+ * space people type in the middle ("123 456").
+ */
+export function CodeField({ className, ...props }: Common & Omit<ComponentPropsWithRef<'input'>, 'inputMode' | 'autoComplete' | 'maxLength'>) {
+  return (
+    <TextField
+      className={['code-field', className ?? ''].filter(Boolean).join(' ')}
+      inputMode="numeric"
+      autoComplete="one-time-code"
+      pattern="[0-9 ]*"
+      maxLength={7}
+      {...props}
+    />
+  );
+}
+
 export function TextAreaField({ label, hint, error, optional, className, ...input }: Common & ComponentPropsWithRef<'textarea'>) {
   return (
     <Field label={label} hint={hint} error={error} optional={optional} className={className}>

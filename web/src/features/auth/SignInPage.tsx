@@ -3,7 +3,7 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button } from '../../components/Button';
 import { FormError } from '../../components/ErrorState';
-import { TextField } from '../../components/Field';
+import { CodeField, TextField } from '../../components/Field';
 import { isApiError, setCsrfToken } from '../../api/client';
 import { useTitle } from '../../lib/hooks';
 import { AuthLayout } from './AuthLayout';
@@ -127,15 +127,10 @@ export function SignInPage() {
         <p className="lead">Enter the 6-digit code from your authenticator app to finish signing in as {email.trim()}.</p>
         <form onSubmit={submitCode} noValidate>
           <FormError error={error} />
-          <TextField
+          <CodeField
             ref={codeRef}
             label="Authentication code"
             name="code"
-            className="code-field"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            pattern="[0-9]*"
-            maxLength={7}
             value={code}
             onChange={(e) => setCode(e.target.value)}
             error={fieldErrors.code}

@@ -7,7 +7,7 @@ import { Badge } from '../../components/Badge';
 import { Button } from '../../components/Button';
 import { CopyButton } from '../../components/CopyButton';
 import { FormError, ErrorState } from '../../components/ErrorState';
-import { TextField } from '../../components/Field';
+import { CodeField, TextField } from '../../components/Field';
 import { PageHeader } from '../../components/PageHeader';
 import { Loading } from '../../components/Spinner';
 import { useToast } from '../../components/Toast';
@@ -305,12 +305,8 @@ function MfaCard() {
                     <CopyButton value={setup.secret} label="Copy setup key" />
                   </div>
                 </div>
-                <TextField
+                <CodeField
                   label="Code from the app"
-                  className="code-field"
-                  inputMode="numeric"
-                  autoComplete="one-time-code"
-                  maxLength={7}
                   value={code}
                   onChange={(e) => setCode(e.target.value)}
                   error={errors.code}
@@ -339,11 +335,8 @@ function MfaCard() {
                 onChange={(e) => setPassword(e.target.value)}
                 error={errors.password}
               />
-              <TextField
+              <CodeField
                 label="Code from the app"
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                maxLength={7}
                 value={code}
                 onChange={(e) => setCode(e.target.value)}
                 error={errors.code}
