@@ -5,26 +5,12 @@
  * searches find the password there once she reveals it.
  */
 import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchBrowser, recordTraffic, type RecordedExchange } from './support/browser';
-import { accountCard, demoLogin, screenshotOnFailure, signIn, waitForDemoLogins, type DemoLogin } from './support/app';
-import { startServer, type RunningServer } from './support/server';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { recordTraffic, type RecordedExchange } from './support/browser';
+import { accountCard, demoLogin, screenshotOnFailure, signIn, useLatchkey } from './support/app';
 
-let server: RunningServer;
-let browser: Browser;
-let logins: DemoLogin[];
-
-beforeAll(async () => {
-  server = await startServer();
-  logins = await waitForDemoLogins(server);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useLatchkey();
 
 /** Every place in the recorded traffic where `secret` appears ("GET /api/v1/x responseBody"). */
 function findInTraffic(exchanges: RecordedExchange[], secret: string): string[] {
@@ -48,15 +34,8 @@ function webStorage(page: Page): Promise<string> {
 const apiPath = (url: string) => new URL(url).pathname;
 
 describe('sharing an account with a Collaborator', () => {
-  let ownerCtx: BrowserContext | undefined;
-  let umaCtx: BrowserContext | undefined;
   let owner: Page | undefined;
   let uma: Page | undefined;
-
-  afterAll(async () => {
-    await ownerCtx?.close();
-    await umaCtx?.close();
-  });
 
   test('the Collaborator sees and opens the account, but the password never reaches her browser', async () => {
     screenshotOnFailure('core', () => [owner, uma]);
@@ -67,10 +46,10 @@ describe('sharing an account with a Collaborator', () => {
     const username = `canary.${hex}`;
 
     // --- The Owner creates the account through the "New account" dialog. ---
-    ownerCtx = await browser.newContext();
+    const ownerCtx = await env.newContext();
     const ownerTraffic = recordTraffic(ownerCtx);
     owner = await ownerCtx.newPage();
-    await signIn(owner, server.url, demoLogin(logins, 'olivia@acme.test'));
+    await signIn(owner, env.server.url, demoLogin(env.logins, 'olivia@acme.test'));
 
     await owner.getByRole('button', { name: 'New account' }).click();
     const form = owner.getByRole('dialog', { name: 'New account' });
@@ -102,10 +81,10 @@ describe('sharing an account with a Collaborator', () => {
     expect(await umaRow.getByLabel('Role of Uma Ueda').inputValue()).toBe('collaborator');
 
     // --- Uma, in her own browser context with every exchange recorded. ---
-    umaCtx = await browser.newContext();
+    const umaCtx = await env.newContext();
     const umaTraffic = recordTraffic(umaCtx);
     uma = await umaCtx.newPage();
-    await signIn(uma, server.url, demoLogin(logins, 'uma@acme.test'));
+    await signIn(uma, env.server.url, demoLogin(env.logins, 'uma@acme.test'));
 
     const card = accountCard(uma, label);
     await card.waitFor();
@@ -164,7 +143,7 @@ describe('sharing an account with a Collaborator', () => {
     expect((await owner.content()).includes(canary), 'the control search of the Owner DOM').toBe(true);
     await ownerTraffic.settled();
     const ownerHits = findInTraffic(ownerTraffic.exchanges, canary);
-    expect(ownerHits, 'the control search of the Owner traffic').toContain(`POST ${server.url}/api/v1/accounts/${accountId}/reveal responseBody`);
-    expect(ownerHits).toContain(`POST ${server.url}/api/v1/accounts requestBody`);
+    expect(ownerHits, 'the control search of the Owner traffic').toContain(`POST ${env.server.url}/api/v1/accounts/${accountId}/reveal responseBody`);
+    expect(ownerHits).toContain(`POST ${env.server.url}/api/v1/accounts requestBody`);
   });
 });

@@ -4,37 +4,15 @@
  * a name and password, and lands signed in; the Admin then sees the new member.
  */
 import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchBrowser } from './support/browser';
-import { demoLogin, screenshotOnFailure, signIn, waitForDemoLogins, type DemoLogin } from './support/app';
-import { startServer, type RunningServer } from './support/server';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { demoLogin, screenshotOnFailure, signIn, useLatchkey } from './support/app';
 
-let server: RunningServer;
-let browser: Browser;
-let logins: DemoLogin[];
-
-beforeAll(async () => {
-  server = await startServer();
-  logins = await waitForDemoLogins(server);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useLatchkey();
 
 describe('inviting a member', () => {
-  let adminCtx: BrowserContext | undefined;
-  let inviteeCtx: BrowserContext | undefined;
   let admin: Page | undefined;
   let invitee: Page | undefined;
-
-  afterAll(async () => {
-    await adminCtx?.close();
-    await inviteeCtx?.close();
-  });
 
   test('an Admin invites by email; the invitee joins from the Dev mailbox link and appears on Members', async () => {
     screenshotOnFailure('invite', () => [admin, invitee]);
@@ -44,9 +22,9 @@ describe('inviting a member', () => {
     const password = `correct horse ${hex}`;
 
     // --- Adam (Admin) sends the invite from the Members page. ---
-    adminCtx = await browser.newContext();
+    const adminCtx = await env.newContext();
     admin = await adminCtx.newPage();
-    await signIn(admin, server.url, demoLogin(logins, 'adam@acme.test'));
+    await signIn(admin, env.server.url, demoLogin(env.logins, 'adam@acme.test'));
     await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Members' }).click();
     await admin.getByRole('heading', { level: 1, name: 'Members' }).waitFor();
     await admin.getByRole('button', { name: 'Invite member' }).click();
@@ -73,10 +51,10 @@ describe('inviting a member', () => {
     const link = message.getByRole('link', { name: /\/invite#token=/ });
     await link.waitFor();
     const href = await link.getAttribute('href');
-    expect(href).toMatch(new RegExp(`^${server.url.replace(/\./g, '\\.')}/invite#token=[^\\s]+$`));
+    expect(href).toMatch(new RegExp(`^${env.server.url.replace(/\./g, '\\.')}/invite#token=[^\\s]+$`));
 
     // --- The invitee opens the link in her own browser and joins. ---
-    inviteeCtx = await browser.newContext();
+    const inviteeCtx = await env.newContext();
     invitee = await inviteeCtx.newPage();
     await invitee.goto(href!);
     await invitee.getByRole('heading', { level: 1, name: 'Join Acme Corp as User' }).waitFor();
@@ -99,7 +77,7 @@ describe('inviting a member', () => {
     expect(me.body).toMatchObject({ user: { email, name }, workspace: { name: 'Acme Corp' } });
 
     // --- Back in the Admin's browser: the new member is listed, the invite no longer pending. ---
-    await admin.goto(`${server.url}/members`);
+    await admin.goto(`${env.server.url}/members`);
     const members = admin.getByRole('region', { name: /^Members \(\d+\)$/ });
     const row = members.getByRole('row', { name: new RegExp(name) });
     await row.waitFor();

@@ -3,26 +3,11 @@
  * really ends the session (Back shows no account data), and a Login-Only member is not offered
  * member management or account creation.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { launchBrowser } from './support/browser';
-import { accountCard, demoLogin, screenshotOnFailure, signIn, signOut, waitForDemoLogins, type DemoLogin } from './support/app';
-import { startServer, type RunningServer } from './support/server';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterEach, describe, expect, test } from 'vitest';
+import { accountCard, demoLogin, screenshotOnFailure, signIn, signOut, useLatchkey } from './support/app';
 
-let server: RunningServer;
-let browser: Browser;
-let logins: DemoLogin[];
-
-beforeAll(async () => {
-  server = await startServer();
-  logins = await waitForDemoLogins(server);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useLatchkey();
 
 const SESSION_COOKIE = 'latchkey_session'; // without HTTPS (secureCookies off); __Host- prefixed otherwise
 
@@ -37,16 +22,16 @@ describe('browser security', () => {
   });
 
   async function signedIn(email: string): Promise<Page> {
-    context = await browser.newContext();
+    context = await env.newContext();
     page = await context.newPage();
-    await signIn(page, server.url, demoLogin(logins, email));
+    await signIn(page, env.server.url, demoLogin(env.logins, email));
     return page;
   }
 
   test('the session cookie is HttpOnly and invisible to document.cookie', async () => {
     screenshotOnFailure('security-cookie', () => [page]);
     const p = await signedIn('uma@acme.test');
-    const cookies = await context!.cookies(server.url);
+    const cookies = await context!.cookies(env.server.url);
     const session = cookies.find((c) => c.name === SESSION_COOKIE);
     expect(session, `cookies: ${cookies.map((c) => c.name).join(', ')}`).toBeDefined();
     expect(session!.httpOnly).toBe(true);
@@ -61,7 +46,7 @@ describe('browser security', () => {
     await p.evaluate((name) => {
       document.cookie = `${name}=forged; path=/`;
     }, SESSION_COOKIE);
-    const after = (await context!.cookies(server.url)).filter((c) => c.name === SESSION_COOKIE);
+    const after = (await context!.cookies(env.server.url)).filter((c) => c.name === SESSION_COOKIE);
     expect(after.map((c) => c.value)).toEqual([session!.value]);
   });
 
@@ -75,12 +60,12 @@ describe('browser security', () => {
     await accountCard(p, 'Acme Instagram').click();
     await p.getByRole('heading', { level: 1, name: 'Acme Instagram' }).waitFor();
     await p.getByText('acme.official', { exact: true }).waitFor();
-    const cookie = (await context!.cookies(server.url)).find((c) => c.name === SESSION_COOKIE);
+    const cookie = (await context!.cookies(env.server.url)).find((c) => c.name === SESSION_COOKIE);
     expect(cookie).toBeDefined();
 
     await signOut(p);
     expect(new URL(p.url()).pathname).toBe('/sign-in');
-    expect((await context!.cookies(server.url)).some((c) => c.name === SESSION_COOKIE)).toBe(false);
+    expect((await context!.cookies(env.server.url)).some((c) => c.name === SESSION_COOKIE)).toBe(false);
 
     const unauthorized = p.waitForResponse((r) => new URL(r.url()).pathname.startsWith('/api/v1/') && r.status() === 401);
     await p.goBack();
@@ -94,7 +79,7 @@ describe('browser security', () => {
     expect(await accountCard(p, 'Acme Instagram').count()).toBe(0);
 
     // The session is over on the server too: the old cookie no longer opens the API.
-    const replay = await fetch(`${server.url}/api/v1/accounts`, { headers: { cookie: `${SESSION_COOKIE}=${cookie!.value}` } });
+    const replay = await fetch(`${env.server.url}/api/v1/accounts`, { headers: { cookie: `${SESSION_COOKIE}=${cookie!.value}` } });
     expect(replay.status).toBe(401);
     const fromPage = await p.evaluate(async () => (await fetch('/api/v1/accounts')).status);
     expect(fromPage).toBe(401);
@@ -115,7 +100,7 @@ describe('browser security', () => {
     expect(await p.getByRole('button', { name: 'New account' }).count()).toBe(0);
 
     // Typing the address does not help either: the page says so and the API refuses.
-    await p.goto(`${server.url}/members`);
+    await p.goto(`${env.server.url}/members`);
     await p.getByText('Members are not visible to you').waitFor();
     expect(await p.getByRole('button', { name: 'Invite member' }).count()).toBe(0);
     const members = await p.evaluate(async () => (await fetch('/api/v1/members')).status);

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
-import { onTestFailed } from 'vitest';
-import { parseDemoLogins, type RunningServer } from './server';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, onTestFailed } from 'vitest';
+import { launchBrowser } from './browser';
+import { parseDemoLogins, startServer, type RunningServer } from './server';
 
 export type DemoLogin = ReturnType<typeof parseDemoLogins>[number];
 
@@ -86,4 +87,48 @@ export async function eventually<T>(what: string, fn: () => Promise<T | undefine
  */
 export function accountCard(page: Page, label: string) {
   return page.getByRole('main').getByRole('link', { name: label });
+}
+
+/** One test file's world: a real server with demo data, a browser, and the printed sign-ins. */
+export interface Latchkey {
+  readonly server: RunningServer;
+  readonly logins: DemoLogin[];
+  /** A fresh browser context (its own cookies), closed with the file. */
+  newContext(): Promise<BrowserContext>;
+}
+
+/**
+ * Start a server and a browser before the file's tests and stop both after them; contexts made
+ * with `newContext()` are closed too. Call once at the top of a test file.
+ */
+export function useLatchkey(): Latchkey {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  let logins: DemoLogin[] = [];
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    server = await startServer();
+    logins = await waitForDemoLogins(server);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('useLatchkey(): the server starts in beforeAll');
+      return server;
+    },
+    get logins() {
+      return logins;
+    },
+    async newContext() {
+      if (!browser) throw new Error('useLatchkey(): the browser starts in beforeAll');
+      const c = await browser.newContext();
+      contexts.push(c);
+      return c;
+    },
+  };
 }
