@@ -6,7 +6,7 @@ import type { Config } from '../config/env';
 import type { Db } from '../db/client';
 import { AppError } from '../lib/errors';
 import type { Clock } from '../lib/clock';
-import type { Actor, RequestMeta } from '../lib/request-context';
+import type { Actor, Ctx, RequestMeta } from '../lib/request-context';
 import { requestPath } from '../lib/request-path';
 import { hashToken, safeEqual } from '../lib/tokens';
 import { sessionsRepository, type LiveSession } from '../modules/auth/sessions.repository';
@@ -149,6 +149,11 @@ function toActor(s: LiveSession): Actor {
     sessionId: s.sessionId,
     mfaEnabled: s.mfaEnabled,
   };
+}
+
+/** For routes that require a session: what a service method needs about the caller. */
+export function ctxOf(request: FastifyRequest): Ctx {
+  return { actor: actorOf(request), meta: request.meta };
 }
 
 /** For routes that require a session: the actor, typed non-null. */

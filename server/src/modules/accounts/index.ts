@@ -17,8 +17,7 @@ import {
 } from '@shared/accounts';
 import { ErrorBodySchema } from '@shared/errors';
 import type { AppDeps } from '../../deps';
-import type { Ctx } from '../../lib/request-context';
-import { actorOf } from '../../plugins/session';
+import { ctxOf } from '../../plugins/session';
 import { createAccountsService } from './accounts.service';
 
 const errors = {
@@ -34,7 +33,6 @@ const tags = ['accounts'];
 /** The accounts vault: accounts, secrets (reveal is Owner-only), delete/restore, and who has access. */
 export const accountsModule: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   const svc = createAccountsService(deps);
-  const ctxOf = (request: Parameters<typeof actorOf>[0]): Ctx => ({ actor: actorOf(request), meta: request.meta });
 
   app.get(
     '/accounts',

@@ -17,8 +17,7 @@ import {
 } from '@shared/auth';
 import { ErrorBodySchema } from '@shared/errors';
 import type { AppDeps } from '../../deps';
-import type { Ctx } from '../../lib/request-context';
-import { actorOf, clearSessionCookie, csrfTokenFor, setSessionCookie } from '../../plugins/session';
+import { clearSessionCookie, csrfTokenFor, ctxOf, setSessionCookie } from '../../plugins/session';
 import { presentSession } from './auth.presenter';
 import { createAuthService } from './auth.service';
 
@@ -33,7 +32,6 @@ const tags = ['auth'];
 /** Sign-in, MFA, the current session, workspace switching, and password/MFA self-service. */
 export const authModule: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   const svc = createAuthService(deps, app.log);
-  const ctxOf = (request: Parameters<typeof actorOf>[0]): Ctx => ({ actor: actorOf(request), meta: request.meta });
   const cookieFor = (reply: Parameters<typeof setSessionCookie>[0], token: string, expiresAt: Date) =>
     setSessionCookie(reply, deps.config, token, expiresAt.getTime() - deps.clock.now().getTime());
 

@@ -14,9 +14,8 @@ import {
   RemoveMemberResponseSchema,
 } from '@shared/members';
 import type { AppDeps } from '../../deps';
-import type { Ctx } from '../../lib/request-context';
 import { safeEqual } from '../../lib/tokens';
-import { actorOf, csrfTokenFor, setSessionCookie } from '../../plugins/session';
+import { csrfTokenFor, ctxOf, setSessionCookie } from '../../plugins/session';
 import { presentSession } from '../auth/auth.presenter';
 import { createMembersService } from './members.service';
 
@@ -28,7 +27,6 @@ const InviteParams = z.object({ inviteId: z.uuid() });
 /** Members of the current workspace, invites, and invite acceptance. */
 export const membersModule: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   const svc = createMembersService(deps);
-  const ctxOf = (request: Parameters<typeof actorOf>[0]): Ctx => ({ actor: actorOf(request), meta: request.meta });
 
   app.get(
     '/members',

@@ -2,8 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ErrorBodySchema } from '@shared/errors';
 import { UpdateWorkspaceRequestSchema, WorkspaceDtoSchema } from '@shared/workspaces';
 import type { AppDeps } from '../../deps';
-import type { Ctx } from '../../lib/request-context';
-import { actorOf } from '../../plugins/session';
+import { ctxOf } from '../../plugins/session';
 import { createWorkspacesService } from './workspaces.service';
 
 const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema };
@@ -12,7 +11,6 @@ const tags = ['workspace'];
 /** The current workspace: its name, Workspace ID and the caller's abilities; rename. */
 export const workspacesModule: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   const svc = createWorkspacesService(deps);
-  const ctxOf = (request: Parameters<typeof actorOf>[0]): Ctx => ({ actor: actorOf(request), meta: request.meta });
 
   app.get(
     '/workspace',
