@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import { ACCOUNT_ABILITY_KEYS, type AccountAbilities, type AccountStatus } from '@shared/accounts';
 import { ErrorCode } from '@shared/errors';
-import { ACCOUNT_ROLE_ACTIONS, ACCOUNT_ROLE_LABELS, type AccountAction, type AccountRole } from '@shared/permissions';
+import { ACCOUNT_ROLE_LABELS, ACCOUNT_ROLE_RANK, accountRoleAllows, type AccountAction, type AccountRole } from '@shared/permissions';
 import type { Db } from '../db/client';
 import { accounts, grants } from '../db/schema/index';
 import { AppError, forbidden } from '../lib/errors';
@@ -17,7 +17,7 @@ export interface AccountAccess {
 }
 
 /** Rank of a grant's role as SQL (strongest = highest), for ORDER BY / max(). */
-export const grantRoleRank = sql<number>`(case ${grants.role} when 'owner' then 3 when 'manager' then 2 else 1 end)`;
+export const grantRoleRank = sql<number>`(case ${grants.role} when 'owner' then ${sql.raw(String(ACCOUNT_ROLE_RANK.owner))} when 'manager' then ${sql.raw(String(ACCOUNT_ROLE_RANK.manager))} else ${sql.raw(String(ACCOUNT_ROLE_RANK.collaborator))} end)`;
 
 /** Conditions for a grant that is live at `now`: not revoked, inside its validity window. */
 export function liveGrant(now: Date): SQL {
@@ -79,7 +79,7 @@ const DELETED_ACTIONS: ReadonlySet<AccountAction> = new Set(['account.view', 'ac
  * Restore is only meaningful on a deleted account; everything but view/restore needs it active.
  */
 export function accountCan(access: Pick<AccountAccess, 'role' | 'status'>, action: AccountAction): boolean {
-  if (!ACCOUNT_ROLE_ACTIONS[access.role].includes(action)) return false;
+  if (!accountRoleAllows(access.role, action)) return false;
   if (action === 'account.restore') return access.status === 'deleted';
   if (access.status === 'deleted') return DELETED_ACTIONS.has(action);
   return true;
@@ -92,7 +92,7 @@ export function accountCan(access: Pick<AccountAccess, 'role' | 'status'>, actio
  */
 export function assertAccountCan(access: AccountAccess, action: AccountAction): void {
   if (accountCan(access, action)) return;
-  if (!ACCOUNT_ROLE_ACTIONS[access.role].includes(action)) {
+  if (!accountRoleAllows(access.role, action)) {
     throw forbidden(
       `Your role on "${access.label}" (${ACCOUNT_ROLE_LABELS[access.role]}) does not allow this. Ask one of the account's Owners.`,
     );

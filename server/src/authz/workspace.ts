@@ -1,4 +1,4 @@
-import { WORKSPACE_ROLE_ACTIONS, type WorkspaceAction } from '@shared/permissions';
+import { WorkspaceAction, WorkspaceRoleSchema, workspaceRoleAllows, type WorkspaceRole } from '@shared/permissions';
 import { forbidden } from '../lib/errors';
 import type { Actor } from '../lib/request-context';
 
@@ -7,7 +7,7 @@ import type { Actor } from '../lib/request-context';
  * The actor's role was read from an ACTIVE membership when the session resolved.
  */
 export function workspaceCan(actor: Pick<Actor, 'role'>, action: WorkspaceAction): boolean {
-  return WORKSPACE_ROLE_ACTIONS[actor.role].includes(action);
+  return workspaceRoleAllows(actor.role, action);
 }
 
 export function assertWorkspaceCan(actor: Pick<Actor, 'role'>, action: WorkspaceAction, message?: string): void {
@@ -16,8 +16,13 @@ export function assertWorkspaceCan(actor: Pick<Actor, 'role'>, action: Workspace
 
 /** The workspace-level abilities the web app needs to show or hide navigation and buttons. */
 export function workspaceAbilities(actor: Pick<Actor, 'role'>): Record<WorkspaceAction, boolean> {
-  const allowed = new Set(WORKSPACE_ROLE_ACTIONS[actor.role]);
-  return Object.fromEntries(
-    (Object.values(WORKSPACE_ROLE_ACTIONS).flat() as WorkspaceAction[]).map((a) => [a, allowed.has(a)]),
-  ) as Record<WorkspaceAction, boolean>;
+  return ABILITIES_BY_ROLE[actor.role];
 }
+
+/** Every role's abilities, computed once from the shared table (they never change at run time). */
+const ABILITIES_BY_ROLE = Object.fromEntries(
+  WorkspaceRoleSchema.options.map((role) => [
+    role,
+    Object.freeze(Object.fromEntries(WorkspaceAction.options.map((a) => [a, workspaceRoleAllows(role, a)]))),
+  ]),
+) as Record<WorkspaceRole, Record<WorkspaceAction, boolean>>;

@@ -31,8 +31,6 @@ export function dummyPasswordHash(): Promise<string> {
   return dummyHash;
 }
 
-export const PASSWORD_MIN = PASSWORD_MIN_LENGTH;
-export const PASSWORD_MAX = PASSWORD_MAX_LENGTH;
 
 /** A short list of the most common passwords that pass the length rule; a breached-list check can replace it. */
 const COMMON = new Set([
@@ -52,8 +50,8 @@ const COMMON = new Set([
 /** Password policy: 12–128 characters, not a well-known password, not containing the email's name. */
 export function assertPasswordPolicy(password: string, email?: string): void {
   const problems: string[] = [];
-  if (password.length < PASSWORD_MIN) problems.push(`at least ${PASSWORD_MIN} characters`);
-  if (password.length > PASSWORD_MAX) problems.push(`at most ${PASSWORD_MAX} characters`);
+  if (password.length < PASSWORD_MIN_LENGTH) problems.push(`at least ${PASSWORD_MIN_LENGTH} characters`);
+  if (password.length > PASSWORD_MAX_LENGTH) problems.push(`at most ${PASSWORD_MAX_LENGTH} characters`);
   if (COMMON.has(password.toLowerCase())) problems.push('not a commonly used password');
   const local = email?.split('@')[0]?.toLowerCase();
   if (local && local.length >= 4 && password.toLowerCase().includes(local)) problems.push('not containing your email name');

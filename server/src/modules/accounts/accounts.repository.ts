@@ -1,6 +1,6 @@
 import { and, asc, count, countDistinct, desc, eq, ilike, ne, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { AccountRole } from '@shared/permissions';
+import { ACCOUNT_ROLE_RANK, type AccountRole } from '@shared/permissions';
 import { grantRoleRank, liveGrant } from '../../authz/accounts';
 import type { Db } from '../../db/client';
 import { accounts, grants, memberships, users } from '../../db/schema/index';
@@ -8,7 +8,7 @@ import { accounts, grants, memberships, users } from '../../db/schema/index';
 export type AccountRow = typeof accounts.$inferSelect;
 
 /** Escape LIKE wildcards so a search for "50%" finds "50%", not everything. */
-export function escapeLike(s: string): string {
+function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
@@ -132,11 +132,6 @@ export const accountsRepository = {
     return row ?? null;
   },
 
-  async findUser(tx: Db, userId: string) {
-    const [row] = await tx.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.id, userId));
-    return row ?? null;
-  },
-
   /** The user's live direct grant on the account, if any. */
   async findLiveDirectGrant(tx: Db, workspaceId: string, accountId: string, userId: string, now: Date) {
     const [row] = await tx
@@ -235,6 +230,9 @@ export const accountsRepository = {
   },
 };
 
-export function rankToRole(rank: number): AccountRole {
-  return rank >= 3 ? 'owner' : rank === 2 ? 'manager' : 'collaborator';
+/** The role whose ACCOUNT_ROLE_RANK is `rank` (the strongest live grant, from `max(grantRoleRank)`). */
+function rankToRole(rank: number): AccountRole {
+  const role = (Object.keys(ACCOUNT_ROLE_RANK) as AccountRole[]).find((r) => ACCOUNT_ROLE_RANK[r] === rank);
+  if (!role) throw new Error(`No account role has rank ${rank}`);
+  return role;
 }
