@@ -362,31 +362,35 @@ export const membersRepository = {
   },
 
   /**
-   * Make the user a direct Owner of the account. A live direct grant they already hold (e.g.
+   * Make the user a direct Owner of each of these accounts: one UPDATE and one multi-row INSERT,
+   * whatever the number of accounts. A live direct grant they already hold on one of them (e.g.
    * Collaborator) is revoked first, since only one live grant per source may exist.
    */
-  async grantDirectOwner(tx: Db, workspaceId: string, accountId: string, userId: string, now: Date): Promise<void> {
+  async grantDirectOwner(tx: Db, workspaceId: string, accountIds: string[], userId: string, now: Date): Promise<void> {
+    if (accountIds.length === 0) return;
     await tx
       .update(grants)
       .set({ revokedAt: now, revokedBy: userId, revokeReason: 'upgraded_to_owner' })
       .where(
         and(
           eq(grants.workspaceId, workspaceId),
-          eq(grants.accountId, accountId),
+          inArray(grants.accountId, accountIds),
           eq(grants.userId, userId),
           eq(grants.sourceKind, 'direct'),
           isNull(grants.revokedAt),
         ),
       );
-    await tx.insert(grants).values({
-      workspaceId,
-      accountId,
-      userId,
-      role: 'owner',
-      sourceKind: 'direct',
-      sourceId: accountId,
-      grantedBy: userId,
-      grantedAt: now,
-    });
+    await tx.insert(grants).values(
+      accountIds.map((accountId) => ({
+        workspaceId,
+        accountId,
+        userId,
+        role: 'owner' as const,
+        sourceKind: 'direct',
+        sourceId: accountId,
+        grantedBy: userId,
+        grantedAt: now,
+      })),
+    );
   },
 };

@@ -269,7 +269,7 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
         const endedSessions = await sessionsRepository.endAllForUser(tx, target.userId, 'member_removed', now, { workspaceId: wsId });
         const touched = await repo.revokeAllGrants(tx, wsId, target.userId, ctx.actor.userId, 'member_removed', now);
         const orphans = await repo.accountsWithoutOwner(tx, wsId, [...new Set(touched)]);
-        for (const accountId of orphans) await repo.grantDirectOwner(tx, wsId, accountId, ctx.actor.userId, now);
+        await repo.grantDirectOwner(tx, wsId, orphans, ctx.actor.userId, now);
         await repo.revokePendingInvitesForEmail(tx, wsId, target.email, now);
         await recordActivity(
           tx,
