@@ -17,7 +17,6 @@ import { sessionsRepository, type LiveSession } from './sessions.repository';
 import { ACCOUNT_RULE, IP_RULE, MFA_RULE, accountKey, decideThrottle, ipKey, lockOrder, mfaKey, worstDecision, type ThrottleRule } from './throttle';
 import { matchTotp, newTotpSecret, totpUri } from './totp';
 
-/** Purpose label the TOTP secret is sealed under (bound into the AEAD associated data). */
 /**
  * Associated data for a user's sealed TOTP seed: bound to the user, so a sealed seed copied onto
  * another user's row (by someone with database write access) fails to open.
