@@ -109,8 +109,7 @@ export const sessionPlugin = fp<SessionPluginOptions>(
         throw new AppError(ErrorCode.UNAUTHENTICATED, 'Your sign-in expired. Start again.');
       }
       if (!SAFE_METHODS.has(request.method)) {
-        const sent = request.headers['x-csrf-token'];
-        if (typeof sent !== 'string' || !request.sessionToken || !safeEqual(sent, csrfTokenFor(request.sessionToken))) {
+        if (!hasValidCsrfToken(request)) {
           throw new AppError(ErrorCode.CSRF_INVALID, 'This request is missing a valid CSRF token. Reload the page and try again.');
         }
       }
@@ -149,6 +148,16 @@ function toActor(s: LiveSession): Actor {
     sessionId: s.sessionId,
     mfaEnabled: s.mfaEnabled,
   };
+}
+
+/**
+ * True when the request carries the X-CSRF-Token of its own live session. The plugin enforces it
+ * on every state-changing 'session' route; a public route that acts on the caller's session when
+ * there is one (accepting an invite) asks here.
+ */
+export function hasValidCsrfToken(request: FastifyRequest): boolean {
+  const sent = request.headers['x-csrf-token'];
+  return typeof sent === 'string' && !!request.sessionToken && safeEqual(sent, csrfTokenFor(request.sessionToken));
 }
 
 /** For routes that require a session: what a service method needs about the caller. */

@@ -14,8 +14,7 @@ import {
   RemoveMemberResponseSchema,
 } from '@shared/members';
 import type { AppDeps } from '../../deps';
-import { safeEqual } from '../../lib/tokens';
-import { csrfTokenFor, ctxOf, setSessionCookie } from '../../plugins/session';
+import { ctxOf, hasValidCsrfToken, setSessionCookie } from '../../plugins/session';
 import { presentSession } from '../auth/auth.presenter';
 import { createMembersService } from './members.service';
 
@@ -128,11 +127,7 @@ export const membersModule: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
     async (request, reply) => {
       // A public route, so the session plugin did not check CSRF: the service demands it
       // whenever it acts on the caller's session.
-      const sent = request.headers['x-csrf-token'];
-      const caller =
-        request.actor && request.sessionToken
-          ? { actor: request.actor, csrfValid: typeof sent === 'string' && safeEqual(sent, csrfTokenFor(request.sessionToken)) }
-          : null;
+      const caller = request.actor ? { actor: request.actor, csrfValid: hasValidCsrfToken(request) } : null;
       const r = await svc.acceptInvite(request.body, caller, request.meta);
       if (r.issued) {
         setSessionCookie(reply, deps.config, r.issued.token, r.issued.expiresAt.getTime() - deps.clock.now().getTime());
