@@ -53,6 +53,16 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
     at,
   });
 
+  /**
+   * Refuse to take away the last live Owner grant of an account (call under the account row lock,
+   * so two Owners demoting or removing each other cannot both pass).
+   */
+  async function assertNotLastOwner(tx: Db, ctx: Ctx, accountId: string, grant: { id: string; role: string }, what: string, now: Date) {
+    if (grant.role !== 'owner') return;
+    if ((await repo.countOtherOwners(tx, ctx.actor.workspaceId, accountId, grant.id, now)) > 0) return;
+    throw new AppError(ErrorCode.LAST_OWNER, `${what} Make someone else an Owner first.`);
+  }
+
   /** Lock the account row, then decide on fresh state (the lock serialises concurrent changes). */
   async function lockAndAuthorize(tx: Db, ctx: Ctx, accountId: string, action: AccountAction, now: Date) {
     const locked = await repo.lock(tx, ctx.actor.workspaceId, accountId);
@@ -334,12 +344,7 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
         const { user, grant } = await memberTarget(tx, ctx, accountId, userId, access.label, now, locked.member);
         if (grant.role !== role) {
           assertRoleAllowedFor(user, role);
-          if (grant.role === 'owner' && (await repo.countOtherOwners(tx, ctx.actor.workspaceId, accountId, grant.id, now)) === 0) {
-            throw new AppError(
-              ErrorCode.LAST_OWNER,
-              `${user.email} is the last Owner of "${access.label}". Make someone else an Owner first.`,
-            );
-          }
+          await assertNotLastOwner(tx, ctx, accountId, grant, `${user.email} is the last Owner of "${access.label}".`, now);
           // A role change is a new grant; the old row is revoked and kept for the trail.
           await repo.revokeGrant(tx, ctx.actor.workspaceId, grant.id, { by: ctx.actor.userId, reason: 'role_changed', now });
           await repo.insertDirectGrant(tx, {
@@ -368,12 +373,14 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
         const now = deps.clock.now();
         const access = await lockAndAuthorize(tx, ctx, accountId, 'account.removeMember', now);
         const { user, grant } = await memberTarget(tx, ctx, accountId, userId, access.label, now);
-        if (grant.role === 'owner' && (await repo.countOtherOwners(tx, ctx.actor.workspaceId, accountId, grant.id, now)) === 0) {
-          throw new AppError(
-            ErrorCode.LAST_OWNER,
-            `${user.email} is the last Owner of "${access.label}" and cannot be removed. Make someone else an Owner first.`,
-          );
-        }
+        await assertNotLastOwner(
+          tx,
+          ctx,
+          accountId,
+          grant,
+          `${user.email} is the last Owner of "${access.label}" and cannot be removed.`,
+          now,
+        );
         await repo.revokeGrant(tx, ctx.actor.workspaceId, grant.id, { by: ctx.actor.userId, reason: 'removed', now });
         await recordActivity(
           tx,
