@@ -1,5 +1,6 @@
 import { aliasedTable, and, asc, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { AssignableWorkspaceRole, WorkspaceRole } from '@shared/permissions';
+import { liveGrant } from '../../authz/accounts';
 import type { Db } from '../../db/client';
 import { accounts, grants, invites, memberships, users, workspaces } from '../../db/schema/index';
 
@@ -261,8 +262,9 @@ export const membersRepository = {
   // ── Grants ──────────────────────────────────────────────────────────────────────────────
 
   /**
-   * Lock the accounts on which the user holds any live grant (id order, so two requests lock in
-   * the same order). Serialises with account-sharing changes that lock the account row too.
+   * Lock the accounts on which the user holds any unrevoked grant, live or not (id order, so two
+   * requests lock in the same order): every account a downgrade or a removal may write a grant
+   * of. Serialises with account-sharing changes that lock the account row too.
    */
   async lockAccountsOfUser(tx: Db, workspaceId: string, userId: string): Promise<Array<{ id: string; label: string }>> {
     const ids = tx
@@ -277,8 +279,8 @@ export const membersRepository = {
       .for('update');
   },
 
-  /** Accounts where this user is the only live Owner (any source). */
-  async accountsWhereLastOwner(tx: Db, workspaceId: string, userId: string): Promise<Array<{ id: string; label: string }>> {
+  /** Accounts where this user is the only Owner (any source) with a grant live at `now`. */
+  async accountsWhereLastOwner(tx: Db, workspaceId: string, userId: string, now: Date): Promise<Array<{ id: string; label: string }>> {
     const others = tx
       .select({ one: sql`1` })
       .from(grants)
@@ -287,14 +289,14 @@ export const membersRepository = {
           eq(grants.workspaceId, workspaceId),
           eq(grants.accountId, accounts.id),
           eq(grants.role, 'owner'),
-          isNull(grants.revokedAt),
+          liveGrant(now),
           ne(grants.userId, userId),
         ),
       );
     const mine = tx
       .select({ accountId: grants.accountId })
       .from(grants)
-      .where(and(eq(grants.workspaceId, workspaceId), eq(grants.userId, userId), eq(grants.role, 'owner'), isNull(grants.revokedAt)));
+      .where(and(eq(grants.workspaceId, workspaceId), eq(grants.userId, userId), eq(grants.role, 'owner'), liveGrant(now)));
     return tx
       .select({ id: accounts.id, label: accounts.label })
       .from(accounts)
@@ -303,8 +305,10 @@ export const membersRepository = {
   },
 
   /**
-   * Replace the user's live direct Owner grants by Collaborator grants (revoke + insert, so the
-   * history keeps both rows). Returns how many were downgraded.
+   * Replace the user's direct Owner grants by Collaborator grants (revoke + insert, so the
+   * history keeps both rows). Every unrevoked one, not only those live now: a future-dated Owner
+   * grant left in place would make a Login-Only member an Owner later. Returns how many were
+   * downgraded.
    */
   async downgradeDirectOwnerGrants(tx: Db, workspaceId: string, userId: string, by: string, now: Date): Promise<number> {
     const ended = await tx
@@ -336,7 +340,10 @@ export const membersRepository = {
     return ended.length;
   },
 
-  /** Revoke every live grant the user holds in this workspace. Returns the affected account ids. */
+  /**
+   * Revoke every unrevoked grant the user holds in this workspace, including future-dated and
+   * expired ones. Returns the affected account ids.
+   */
   async revokeAllGrants(tx: Db, workspaceId: string, userId: string, by: string, reason: string, now: Date): Promise<string[]> {
     const rows = await tx
       .update(grants)
@@ -346,13 +353,13 @@ export const membersRepository = {
     return rows.map((r) => r.accountId);
   },
 
-  /** Of these accounts, the ones with no live Owner grant left. */
-  async accountsWithoutOwner(tx: Db, workspaceId: string, accountIds: string[]): Promise<string[]> {
+  /** Of these accounts, the ones with no Owner grant live at `now` left. */
+  async accountsWithoutOwner(tx: Db, workspaceId: string, accountIds: string[], now: Date): Promise<string[]> {
     if (accountIds.length === 0) return [];
     const owners = tx
       .select({ one: sql`1` })
       .from(grants)
-      .where(and(eq(grants.workspaceId, workspaceId), eq(grants.accountId, accounts.id), eq(grants.role, 'owner'), isNull(grants.revokedAt)));
+      .where(and(eq(grants.workspaceId, workspaceId), eq(grants.accountId, accounts.id), eq(grants.role, 'owner'), liveGrant(now)));
     const rows = await tx
       .select({ id: accounts.id })
       .from(accounts)

@@ -233,7 +233,7 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
           // lock their accounts too so a concurrent role change on one of them cannot slip between
           // the check and the downgrade.
           await repo.lockAccountsOfUser(tx, wsId, target.userId);
-          const lastOwned = await repo.accountsWhereLastOwner(tx, wsId, target.userId);
+          const lastOwned = await repo.accountsWhereLastOwner(tx, wsId, target.userId, now);
           if (lastOwned.length > 0) {
             throw new AppError(
               ErrorCode.LAST_OWNER,
@@ -268,7 +268,7 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
         await repo.markRemoved(tx, wsId, target.userId, ctx.actor.userId, now);
         const endedSessions = await sessionsRepository.endAllForUser(tx, target.userId, 'member_removed', now, { workspaceId: wsId });
         const touched = await repo.revokeAllGrants(tx, wsId, target.userId, ctx.actor.userId, 'member_removed', now);
-        const orphans = await repo.accountsWithoutOwner(tx, wsId, [...new Set(touched)]);
+        const orphans = await repo.accountsWithoutOwner(tx, wsId, [...new Set(touched)], now);
         await repo.grantDirectOwner(tx, wsId, orphans, ctx.actor.userId, now);
         await repo.revokePendingInvitesForEmail(tx, wsId, target.email, now);
         await recordActivity(
