@@ -103,10 +103,6 @@ export const membersRepository = {
     return row ?? null;
   },
 
-  async insertMember(tx: Db, workspaceId: string, v: { userId: string; role: WorkspaceRole; now: Date }): Promise<void> {
-    await tx.insert(memberships).values({ workspaceId, userId: v.userId, role: v.role, joinedAt: v.now });
-  },
-
   async setRole(tx: Db, workspaceId: string, userId: string, role: WorkspaceRole): Promise<void> {
     await tx
       .update(memberships)
@@ -253,11 +249,6 @@ export const membersRepository = {
   },
 
   // ── Users (global identities) ───────────────────────────────────────────────────────────
-
-  async findUserByEmail(tx: Db, email: string) {
-    const [row] = await tx.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.email, email)).limit(1);
-    return row ?? null;
-  },
 
   // ── Grants ──────────────────────────────────────────────────────────────────────────────
 

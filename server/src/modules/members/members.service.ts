@@ -171,7 +171,7 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
           // An expired invite is superseded by the new one (only one pending invite per email).
           if (pending) await repo.revokeInvite(tx, wsId, pending.id, now);
           const id = await sendInvite(tx, ctx, { inviteId: null, email, role: input.role });
-          const existing = await repo.findUserByEmail(tx, email);
+          const existing = await workspacesRepository.findUserByEmail(tx, email);
           await recordActivity(
             tx,
             { type: 'User Invited', data: { targetEmail: email, role: input.role } },
@@ -291,7 +291,7 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
     async lookupInvite(token: string): Promise<InviteLookupResponse> {
       const inv = await repo.findUsableInviteByTokenHash(db, hashToken(token), clock.now());
       if (!inv) throw inviteInvalid();
-      const user = await repo.findUserByEmail(db, inv.email);
+      const user = await workspacesRepository.findUserByEmail(db, inv.email);
       return { workspaceName: inv.workspaceName, email: inv.email, role: inv.role, existingUser: user !== null };
     },
 
@@ -304,7 +304,7 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
       const tokenHash = hashToken(input.token);
       const found = await repo.findUsableInviteByTokenHash(db, tokenHash, clock.now());
       if (!found) throw inviteInvalid();
-      const existing = await repo.findUserByEmail(db, found.email);
+      const existing = await workspacesRepository.findUserByEmail(db, found.email);
 
       if (existing) {
         if (!caller || caller.actor.email !== found.email) {
@@ -325,7 +325,7 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
           const m = await repo.findMember(tx, inv.workspaceId, actor.userId, { forUpdate: true });
           if (m?.status === 'active') throw conflict(`You are already a member of this workspace.`);
           if (m) await repo.reactivate(tx, inv.workspaceId, actor.userId, inv.role, now);
-          else await repo.insertMember(tx, inv.workspaceId, { userId: actor.userId, role: inv.role, now });
+          else await workspacesRepository.insertMembership(tx, { workspaceId: inv.workspaceId, userId: actor.userId, role: inv.role, now });
           await repo.touchMember(tx, inv.workspaceId, actor.userId, now);
           if (!(await sessionsRepository.setWorkspace(tx, actor.sessionId, actor.userId, inv.workspaceId, now))) {
             throw new AppError(ErrorCode.UNAUTHENTICATED, 'Your session ended. Sign in and open the invite link again.');
@@ -356,7 +356,7 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
           if (!inv) throw inviteInvalid();
           const user = await workspacesRepository.insertUser(tx, { email: inv.email, name, passwordHash, now });
           await repo.setInviteAcceptedUser(tx, inv.workspaceId, inv.id, user.id);
-          await repo.insertMember(tx, inv.workspaceId, { userId: user.id, role: inv.role, now });
+          await workspacesRepository.insertMembership(tx, { workspaceId: inv.workspaceId, userId: user.id, role: inv.role, now });
           await repo.touchMember(tx, inv.workspaceId, user.id, now);
           // The new login replaces the caller's session (only on a same-site request with its CSRF token).
           if (caller?.csrfValid) await sessionsRepository.end(tx, caller.actor.sessionId, 'replaced', now);
