@@ -102,7 +102,6 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
     let id = v.inviteId;
     if (id) await repo.replaceInviteToken(tx, wsId, id, { tokenHash: hashToken(token), now, expiresAt });
     else id = await repo.insertInvite(tx, wsId, { email: v.email, role: v.role, tokenHash: hashToken(token), invitedBy: ctx.actor.userId, now, expiresAt });
-    const ws = await workspacesRepository.findById(tx, wsId);
     await enqueueEmail(
       tx,
       vault,
@@ -111,7 +110,7 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
         token,
         to: v.email,
         workspaceId: wsId,
-        workspaceName: ws?.name ?? ctx.actor.workspaceName,
+        workspaceName: ctx.actor.workspaceName,
         inviterName: ctx.actor.name,
         role: v.role,
         expiresAt,
