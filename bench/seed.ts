@@ -350,9 +350,9 @@ async function bulkSeed(client: pg.Client, log: (s: string) => void): Promise<vo
     for (const [a, b] of chunks) {
       // t = 0: the Owner (member n % m, also the creator); t = 1..9: the next members, distinct.
       await client.query(
-        `insert into grants (workspace_id, account_id, user_id, role, source_kind, source_id, granted_by, granted_at,
+        `insert into grants (workspace_id, subject_workspace_id, account_id, user_id, role, source_kind, source_id, granted_by, granted_at,
                              valid_until, revoked_at, revoked_by, revoke_reason)
-         select w.id, bench.uid('a', n), bench.member(w.ord, (n + t) % w.n_members),
+         select w.id, w.id, bench.uid('a', n), bench.member(w.ord, (n + t) % w.n_members),
                 case when t = 0 then 'owner' when t = 1 then 'manager' else 'collaborator' end,
                 'direct', bench.uid('a', n), bench.member(w.ord, n % w.n_members),
                 now() - make_interval(days => 1 + (n + t) % 365),
@@ -370,9 +370,9 @@ async function bulkSeed(client: pg.Client, log: (s: string) => void): Promise<vo
     // The bench user: live grants on every 10th account of the big workspace (a few as manager),
     // plus revoked and expired grants on others that must not show up.
     await client.query(
-      `insert into grants (workspace_id, account_id, user_id, role, source_kind, source_id, granted_by, granted_at,
+      `insert into grants (workspace_id, subject_workspace_id, account_id, user_id, role, source_kind, source_id, granted_by, granted_at,
                            valid_until, revoked_at, revoked_by, revoke_reason)
-       select w.id, bench.uid('a', n), bench.uid('bench', 1),
+       select w.id, w.id, bench.uid('a', n), bench.uid('bench', 1),
               case when k % 10 = 5 then 'manager' when k % 97 = 3 then 'owner' else 'collaborator' end,
               'direct', bench.uid('a', n), bench.member(w.ord, n % w.n_members), now() - make_interval(days => 1 + n % 200),
               case when k % 50 = 7 then now() + interval '60 days' end, null, null, null
@@ -380,7 +380,7 @@ async function bulkSeed(client: pg.Client, log: (s: string) => void): Promise<vo
               lateral (select w.first_account + k * ${DATASET.benchUserEvery} as n) x
         where w.ord = 1
        union all
-       select w.id, bench.uid('a', n), bench.uid('bench', 1), 'collaborator', 'direct', bench.uid('a', n),
+       select w.id, w.id, bench.uid('a', n), bench.uid('bench', 1), 'collaborator', 'direct', bench.uid('a', n),
               bench.member(w.ord, n % w.n_members), now() - interval '90 days',
               case when k % 2 = 1 then now() - interval '1 day' end,
               case when k % 2 = 0 then now() - interval '10 days' end,

@@ -70,9 +70,10 @@ export async function insertAccount(
     await deps.vault.writeAccountSecret(tx as never, workspaceId, id, 'password', opts.password ?? `pw-${randomBytes(8).toString('hex')}`);
   });
   await deps.db.insert(grants).values([
-    { workspaceId, accountId: id, userId: ownerId, role: 'owner', sourceKind: 'direct', sourceId: id, grantedBy: ownerId },
+    { workspaceId, subjectWorkspaceId: workspaceId, accountId: id, userId: ownerId, role: 'owner', sourceKind: 'direct', sourceId: id, grantedBy: ownerId },
     ...collaboratorIds.map((uid) => ({
       workspaceId,
+      subjectWorkspaceId: workspaceId,
       accountId: id,
       userId: uid,
       role: 'collaborator' as const,

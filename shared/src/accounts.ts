@@ -111,6 +111,7 @@ export const ACCOUNT_ABILITY_KEYS = [
   'delete',
   'restore',
   'viewActivity',
+  'requestAccess',
 ] as const;
 export const AccountAbilityKeySchema = z.enum(ACCOUNT_ABILITY_KEYS);
 export type AccountAbilityKey = z.infer<typeof AccountAbilityKeySchema>;
@@ -121,7 +122,7 @@ export type AccountAbilities = Record<AccountAbilityKey, boolean>;
 
 // Keep the ability keys in lockstep with the permission table (compile-time check).
 type _AbilityKeysMatchActions =
-  `account.${AccountAbilityKey}` extends (typeof ACCOUNT_ROLE_ACTIONS)['owner'][number] ? true : never;
+  `account.${AccountAbilityKey}` extends (typeof ACCOUNT_ROLE_ACTIONS)[keyof typeof ACCOUNT_ROLE_ACTIONS][number] ? true : never;
 const _abilityKeysMatch: _AbilityKeysMatchActions = true;
 void _abilityKeysMatch;
 
@@ -142,6 +143,8 @@ export const AccountSummaryDtoSchema = z
     hasPassword: z.boolean(),
     hasTotp: z.boolean(),
     updatedAt: z.iso.datetime(),
+    /** The host workspace's name when the account was shared with this workspace through a partnership; null for the workspace's own accounts. */
+    hostWorkspaceName: z.string().nullable(),
     abilities: AccountAbilitiesSchema,
   })
   .meta({ id: 'AccountSummary' });

@@ -10,6 +10,7 @@ import { AccountRoleSchema, WorkspaceRoleSchema } from './permissions';
 
 const accountRef = { accountLabel: z.string() };
 const userRef = { targetEmail: z.string() };
+const partnershipRef = { partnershipId: z.string(), hostWorkspaceName: z.string(), guestWorkspaceName: z.string() };
 
 export const ActivityEventSchemas = {
   /** Someone signed in to Latchkey (password, and MFA when enrolled). */
@@ -71,11 +72,74 @@ export const ActivityEventSchemas = {
     ...userRef,
     fromRole: AccountRoleSchema,
     toRole: AccountRoleSchema,
+    /** Set when the grant came through a host-guest partnership. */
+    partnershipId: z.string().optional(),
   }),
   /** A member's access to an account was removed. */
-  'Account Access Removed': z.object({ ...accountRef, ...userRef, role: AccountRoleSchema }),
+  'Account Access Removed': z.object({
+    ...accountRef,
+    ...userRef,
+    role: AccountRoleSchema,
+    /** Set when the grant came through a host-guest partnership. */
+    partnershipId: z.string().optional(),
+  }),
   /** An Owner revealed or copied a secret. */
   'Password Retrieved': z.object({ ...accountRef, field: z.enum(['password', 'totp']) }),
+
+  // ── Host-guest partnerships (spec §3.10). Every event carries the partnership and both names. ──
+  /** A host user asked for a partnership. `autoApproved` when the requester is a host Admin (R-HG-05). */
+  'Partnership Requested': z.object({
+    ...partnershipRef,
+    partnerEmail: z.string(),
+    autoApproved: z.boolean(),
+  }),
+  /** One side said yes: the host Admin approved (`side: host`) or the guest Admin accepted with the Terms of Service (`side: guest`). */
+  'Partnership Accepted': z.object({ ...partnershipRef, side: z.enum(['host', 'guest']) }),
+  /** One side said no (spec Q1: `side` tells which). */
+  'Partnership Declined': z.object({ ...partnershipRef, side: z.enum(['host', 'guest']), reason: z.string().optional() }),
+  /** Details changed, a reminder or a resend went out, owners or the guest contact changed (spec Q16). */
+  'Partnership Updated': z.object({
+    ...partnershipRef,
+    change: z.enum([
+      'reminder_sent',
+      'request_resent',
+      'details_edited',
+      'setting_changed',
+      'owner_added',
+      'owner_removed',
+      'owners_transferred',
+      'guest_contact_changed',
+    ]),
+    /** Field names for edits; never values of secrets (there are none here). */
+    fields: z.array(z.string()).optional(),
+    targetEmail: z.string().optional(),
+  }),
+  /** A pending request ran out of time (spec Q5). Written by the expiry job (no actor). */
+  'Partnership Expired': z.object({ ...partnershipRef, fromState: z.string() }),
+  /** The partnership ended; every grant through it ended and pending access requests were cancelled. */
+  'Partnership Removed': z.object({
+    ...partnershipRef,
+    side: z.enum(['host', 'guest']),
+    endedGrants: z.number().int(),
+    cancelledRequests: z.number().int(),
+  }),
+  /** The Partnership Owner shared an account into the partnership; the guest contact got `role`. */
+  'Account Shared Via Partnership': z.object({ ...partnershipRef, ...accountRef, role: AccountRoleSchema, targetEmail: z.string() }),
+  /** An account left the partnership; every grant on it through the partnership ended. */
+  'Account Removed From Partnership': z.object({
+    ...partnershipRef,
+    ...accountRef,
+    endedGrants: z.number().int(),
+    cancelledRequests: z.number().int(),
+  }),
+  /** A guest Manager asked the host's Owners to give a member of their workspace access (R-HG-11). */
+  'Access Requested': z.object({ ...partnershipRef, ...accountRef, ...userRef, role: AccountRoleSchema }),
+  /** A host account Owner accepted an access request: the target now holds `role`. */
+  'Access Request Accepted': z.object({ ...partnershipRef, ...accountRef, ...userRef, role: AccountRoleSchema }),
+  /** A host account Owner declined an access request. */
+  'Access Request Declined': z.object({ ...partnershipRef, ...accountRef, ...userRef }),
+  /** The requester withdrew a pending access request. (Automatic cancellations are counted on the event that caused them.) */
+  'Access Request Cancelled': z.object({ ...partnershipRef, ...accountRef, ...userRef }),
 
   /** The key-encryption key was rotated; data keys were re-wrapped. */
   'Encryption Key Rotated': z.object({ fromVersion: z.number().int(), toVersion: z.number().int() }),

@@ -29,6 +29,14 @@ export const WorkspaceAction = z.enum([
   'accounts.create',
   'activity.viewAll',
   'devMailbox.view',
+  /** Open the Partners page (spec §4.1). */
+  'partners.view',
+  /** See every partnership of the workspace, not only the ones one owns. */
+  'partners.viewAll',
+  /** Ask for a host-guest partnership (R-HG-02). */
+  'partners.request',
+  /** Decide for the workspace: approve (host) or accept (guest) requests, manage owners, remove (R-HG-05, R-HG-17). */
+  'partners.decide',
 ]);
 export type WorkspaceAction = z.infer<typeof WorkspaceAction>;
 
@@ -43,6 +51,10 @@ export const WORKSPACE_ROLE_ACTIONS: Record<WorkspaceRole, readonly WorkspaceAct
     'accounts.create',
     'activity.viewAll',
     'devMailbox.view',
+    'partners.view',
+    'partners.viewAll',
+    'partners.request',
+    'partners.decide',
   ],
   admin: [
     'workspace.view',
@@ -54,8 +66,12 @@ export const WORKSPACE_ROLE_ACTIONS: Record<WorkspaceRole, readonly WorkspaceAct
     'accounts.create',
     'activity.viewAll',
     'devMailbox.view',
+    'partners.view',
+    'partners.viewAll',
+    'partners.request',
+    'partners.decide',
   ],
-  user: ['workspace.view', 'members.view', 'accounts.create'],
+  user: ['workspace.view', 'members.view', 'accounts.create', 'partners.view', 'partners.request'],
   login_only: ['workspace.view'],
 };
 
@@ -91,6 +107,8 @@ export const AccountAction = z.enum([
   'account.delete',
   'account.restore',
   'account.viewActivity',
+  /** Ask the host's Owners to give another member of one's own (guest) workspace access (R-HG-11). */
+  'account.requestAccess',
 ]);
 export type AccountAction = z.infer<typeof AccountAction>;
 
@@ -109,7 +127,7 @@ export const ACCOUNT_ROLE_ACTIONS: Record<AccountRole, readonly AccountAction[]>
     'account.viewActivity',
   ],
   // Managers exist only in partner contexts; for secrets they are treated like Collaborators (spec Q12).
-  manager: ['account.view', 'account.login'],
+  manager: ['account.view', 'account.login', 'account.requestAccess'],
   collaborator: ['account.view', 'account.login'],
 };
 

@@ -3,13 +3,14 @@ import { ACCOUNT_ABILITY_KEYS, type AccountAbilities, type AccountStatus } from 
 import { ErrorCode } from '@shared/errors';
 import { ACCOUNT_ROLE_LABELS, ACCOUNT_ROLE_RANK, accountRoleAllows, type AccountAction, type AccountRole } from '@shared/permissions';
 import type { Db } from '../db/client';
-import { accounts, grants } from '../db/schema/index';
+import { accounts, grants, partnerships } from '../db/schema/index';
 import { AppError, forbidden } from '../lib/errors';
 import type { Actor } from '../lib/request-context';
 
 /** The actor's effective standing on one account: the strongest live grant, and the account's status. */
 export interface AccountAccess {
   accountId: string;
+  /** The account's own workspace (the host's, for an account reached through a partnership). */
   workspaceId: string;
   label: string;
   status: AccountStatus;
@@ -18,6 +19,21 @@ export interface AccountAccess {
 
 /** Rank of a grant's role as SQL (strongest = highest), for ORDER BY / max(). */
 export const grantRoleRank = sql<number>`(case ${grants.role} when 'owner' then ${sql.raw(String(ACCOUNT_ROLE_RANK.owner))} when 'manager' then ${sql.raw(String(ACCOUNT_ROLE_RANK.manager))} else ${sql.raw(String(ACCOUNT_ROLE_RANK.collaborator))} end)`;
+
+/**
+ * A grant held from another workspace (a guest's, through a host-guest partnership) counts only
+ * while that partnership is active and links exactly these two workspaces. Removing a partnership
+ * also revokes its grants in the same transaction; this check is the second lock on the door, so
+ * a grant a cascade missed still opens nothing. Direct grants skip it (subject = account workspace).
+ */
+export function reachableGrant(): SQL {
+  return sql`(${grants.subjectWorkspaceId} = ${grants.workspaceId} or (${grants.sourceKind} = 'host_guest_partnership' and exists (
+    select 1 from ${partnerships} p
+    where p.id = ${grants.sourceId}
+      and p.state = 'active'
+      and p.host_workspace_id = ${grants.workspaceId}
+      and p.guest_workspace_id = ${grants.subjectWorkspaceId})))`;
+}
 
 /** Conditions for a grant that is live at `now`: not revoked, inside its validity window. */
 export function liveGrant(now: Date): SQL {
@@ -35,9 +51,10 @@ export function accountNotFound(accountId: string): AppError {
 
 /**
  * Load the actor's effective role on an account in ONE indexed query (grants_user_live_idx):
- * the strongest live grant held by this user, in the actor's workspace, on an account of that
- * workspace. Returns null when there is none, or when the account is deleted and the actor is not
- * one of its Owners (a deleted account is invisible to everyone else).
+ * the strongest live grant this user holds from the workspace they are signed in to. That is an
+ * account of their own workspace, or a host's account shared with their workspace through an
+ * active partnership (reachableGrant). Returns null when there is none, or when the account is
+ * deleted and the actor is not one of its Owners (a deleted account is invisible to everyone else).
  */
 export async function loadAccountAccess(
   db: Db,
@@ -57,11 +74,11 @@ export async function loadAccountAccess(
     .innerJoin(accounts, and(eq(accounts.id, grants.accountId), eq(accounts.workspaceId, grants.workspaceId)))
     .where(
       and(
-        eq(grants.workspaceId, actor.workspaceId),
+        eq(grants.subjectWorkspaceId, actor.workspaceId),
         eq(grants.userId, actor.userId),
         eq(grants.accountId, accountId),
-        eq(accounts.workspaceId, actor.workspaceId),
         liveGrant(now),
+        reachableGrant(),
       ),
     )
     .orderBy(desc(grantRoleRank))

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
@@ -10,6 +11,11 @@ export const activityEvents = pgTable(
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     /** Null only for events with no workspace (e.g. a failed sign-in for an unknown email). */
     workspaceId: uuid('workspace_id'),
+    /**
+     * The other workspace of a host-guest partnership event (the guest side), so the guest Admin's
+     * Activity view can show it (spec Q10). Null for events inside one workspace.
+     */
+    partnerWorkspaceId: uuid('partner_workspace_id'),
     type: text('type').notNull(),
     actorUserId: uuid('actor_user_id'),
     /** Snapshot of the actor's email at the time, so reports survive renames. */
@@ -25,6 +31,9 @@ export const activityEvents = pgTable(
   (t) => [
     index('activity_workspace_time_idx').on(t.workspaceId, t.createdAt.desc(), t.id.desc()),
     index('activity_account_time_idx').on(t.workspaceId, t.accountId, t.createdAt.desc()),
+    index('activity_partner_time_idx')
+      .on(t.partnerWorkspaceId, t.createdAt.desc(), t.id.desc())
+      .where(sql`${t.partnerWorkspaceId} is not null`),
     index('activity_actor_time_idx').on(t.workspaceId, t.actorUserId, t.createdAt.desc()),
   ],
 );

@@ -3,3 +3,4 @@ export * from './workspaces';
 export * from './vault';
 export * from './activity';
 export * from './outbox';
+export * from './partnerships';

@@ -101,6 +101,14 @@ export const grants = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id),
+    /**
+     * The workspace in which the grantee holds this right: the account's own workspace for direct
+     * grants, the guest workspace for grants through a host-guest partnership. "Accounts I can use"
+     * filters on it, so a guest sees host accounts only from their guest workspace session.
+     */
+    subjectWorkspaceId: uuid('subject_workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
     role: text('role', { enum: ['owner', 'manager', 'collaborator'] }).notNull(),
     /** direct | host_guest_partnership | local_partner | access_request (later issues add kinds). */
     sourceKind: text('source_kind').notNull().default('direct'),
@@ -119,7 +127,8 @@ export const grants = pgTable(
     uniqueIndex('grants_one_live_per_source_idx')
       .on(t.accountId, t.userId, t.sourceKind, t.sourceId)
       .where(sql`${t.revokedAt} is null`),
-    index('grants_user_live_idx').on(t.userId, t.workspaceId, t.accountId).where(sql`${t.revokedAt} is null`),
+    index('grants_user_live_idx').on(t.userId, t.subjectWorkspaceId, t.accountId).where(sql`${t.revokedAt} is null`),
+    index('grants_source_live_idx').on(t.sourceKind, t.sourceId).where(sql`${t.revokedAt} is null`),
     index('grants_account_live_idx').on(t.workspaceId, t.accountId).where(sql`${t.revokedAt} is null`),
   ],
 );

@@ -153,7 +153,9 @@ describe('accounts vault routes', () => {
         delete: true,
         restore: false,
         viewActivity: true,
+        requestAccess: false,
       });
+      expect(created.hostWorkspaceName).toBeNull();
       const after = await t.deps.db.select({ n: sql<number>`count(*)::int` }).from(accounts);
       expect(after[0]!.n).toBe(before[0]!.n + 1);
 
@@ -208,6 +210,7 @@ describe('accounts vault routes', () => {
       const now = Date.now();
       await t.deps.db.insert(grants).values({
         workspaceId: ws,
+        subjectWorkspaceId: ws,
         accountId: acc.id,
         userId: outsider.userId,
         role: 'collaborator',
@@ -217,6 +220,7 @@ describe('accounts vault routes', () => {
       });
       await t.deps.db.insert(grants).values({
         workspaceId: ws,
+        subjectWorkspaceId: ws,
         accountId: acc.id,
         userId: outsider.userId,
         role: 'collaborator',

@@ -8,7 +8,12 @@ import type { AccountRow } from './accounts.repository';
  * Responses are built field by field from rows: a secret can never leak through a new column.
  * Only hasPassword / hasTotp say anything about secrets.
  */
-export function presentAccountSummary(a: AccountRow, role: AccountRole, fields: Set<SecretField> | undefined): AccountSummaryDto {
+export function presentAccountSummary(
+  a: AccountRow,
+  role: AccountRole,
+  fields: Set<SecretField> | undefined,
+  hostWorkspaceName: string | null,
+): AccountSummaryDto {
   return {
     id: a.id,
     label: a.label,
@@ -21,6 +26,7 @@ export function presentAccountSummary(a: AccountRow, role: AccountRole, fields: 
     hasPassword: fields?.has('password') ?? false,
     hasTotp: fields?.has('totp') ?? false,
     updatedAt: a.updatedAt.toISOString(),
+    hostWorkspaceName,
     abilities: accountAbilities({ role, status: a.status }),
   };
 }
@@ -30,9 +36,10 @@ export function presentAccountDetail(
   role: AccountRole,
   fields: Set<SecretField> | undefined,
   creator: { name: string; email: string } | null,
+  hostWorkspaceName: string | null,
 ): AccountDetailDto {
   return {
-    ...presentAccountSummary(a, role, fields),
+    ...presentAccountSummary(a, role, fields, hostWorkspaceName),
     notes: a.notes,
     customFields: a.customFields.map((f) => ({ name: f.name, value: f.value })),
     createdAt: a.createdAt.toISOString(),

@@ -1,9 +1,9 @@
 import { and, asc, count, countDistinct, desc, eq, ilike, ne, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { ACCOUNT_ROLE_RANK, type AccountRole } from '@shared/permissions';
-import { grantRoleRank, liveGrant } from '../../authz/accounts';
+import { grantRoleRank, liveGrant, reachableGrant } from '../../authz/accounts';
 import type { Db } from '../../db/client';
-import { accounts, grants, memberships, users } from '../../db/schema/index';
+import { accounts, grants, memberships, users, workspaces } from '../../db/schema/index';
 
 export type AccountRow = typeof accounts.$inferSelect;
 
@@ -70,8 +70,10 @@ export const accountsRepository = {
   },
 
   /**
-   * Accounts the user holds a live grant on, with their strongest role, filtered in SQL.
-   * Keyset pagination on (lower(label), id). `deleted` lists only deleted accounts the user owns.
+   * Accounts the user holds a live grant on from this workspace, with their strongest role,
+   * filtered in SQL: the workspace's own accounts and hosts' accounts shared with it through an
+   * active partnership (those carry the host workspace's name). Keyset pagination on
+   * (lower(label), id). `deleted` lists only deleted accounts the user owns.
    */
   async listForUser(
     tx: Db,
@@ -81,7 +83,7 @@ export const accountsRepository = {
       now: Date;
       status: 'active' | 'deleted';
       q?: string | undefined;
-      /** Resume after this account (in this workspace) in (lower(label), id) order. */
+      /** Resume after this account (one the user can reach) in (lower(label), id) order. */
       afterId?: string | undefined;
       limit: number;
     },
@@ -89,11 +91,11 @@ export const accountsRepository = {
     const mine = tx
       .select({ accountId: grants.accountId, rank: sql<number>`max(${grantRoleRank})`.as('rank') })
       .from(grants)
-      .where(and(eq(grants.workspaceId, p.workspaceId), eq(grants.userId, p.userId), liveGrant(p.now)))
+      .where(and(eq(grants.subjectWorkspaceId, p.workspaceId), eq(grants.userId, p.userId), liveGrant(p.now), reachableGrant()))
       .groupBy(grants.accountId)
       .as('mine');
     const sortKey = sql<string>`lower(${accounts.label})`;
-    const conds: SQL[] = [eq(accounts.workspaceId, p.workspaceId), eq(accounts.status, p.status)];
+    const conds: SQL[] = [eq(accounts.status, p.status)];
     if (p.status === 'deleted') conds.push(eq(mine.rank, 3));
     if (p.q) {
       const pattern = `%${escapeLike(p.q)}%`;
@@ -102,18 +104,31 @@ export const accountsRepository = {
       );
     }
     if (p.afterId) {
+      // The cursor's account must be one the user reaches: another tenant's id would otherwise
+      // be an oracle for its label (binary search by sort position).
       conds.push(
-        sql`(${sortKey}, ${accounts.id}) > (select lower(prev.label), prev.id from accounts prev where prev.workspace_id = ${p.workspaceId}::uuid and prev.id = ${p.afterId}::uuid)`,
+        sql`(${sortKey}, ${accounts.id}) > (select lower(prev.label), prev.id from accounts prev
+              where prev.id = ${p.afterId}::uuid
+                and exists (select 1 from grants g where g.account_id = prev.id and g.user_id = ${p.userId}::uuid
+                              and g.subject_workspace_id = ${p.workspaceId}::uuid))`,
       );
     }
     const rows = await tx
-      .select({ account: accounts, rank: mine.rank })
+      .select({ account: accounts, rank: mine.rank, hostWorkspaceName: workspaces.name })
       .from(accounts)
       .innerJoin(mine, eq(mine.accountId, accounts.id))
+      .leftJoin(workspaces, and(eq(workspaces.id, accounts.workspaceId), ne(accounts.workspaceId, p.workspaceId)))
       .where(and(...conds))
       .orderBy(asc(sortKey), asc(accounts.id))
       .limit(p.limit + 1);
-    return rows.map((r) => ({ account: r.account, role: rankToRole(Number(r.rank)) }));
+    return rows.map((r) => ({ account: r.account, role: rankToRole(Number(r.rank)), hostWorkspaceName: r.hostWorkspaceName }));
+  },
+
+  /** The host workspace's name when the account belongs to another workspace than the viewer's. */
+  async hostWorkspaceName(tx: Db, accountWorkspaceId: string, viewerWorkspaceId: string): Promise<string | null> {
+    if (accountWorkspaceId === viewerWorkspaceId) return null;
+    const [row] = await tx.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, accountWorkspaceId));
+    return row?.name ?? null;
   },
 
   /**
@@ -158,6 +173,7 @@ export const accountsRepository = {
       .insert(grants)
       .values({
         workspaceId: v.workspaceId,
+        subjectWorkspaceId: v.workspaceId,
         accountId: v.accountId,
         userId: v.userId,
         role: v.role,

@@ -21,6 +21,7 @@ import {
 import {
   accountCan,
   accountNotFound,
+  loadAccountAccess,
   requireAccountAccess,
   type AccountAccess,
 } from '../../authz/accounts';
@@ -63,9 +64,15 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
     throw new AppError(ErrorCode.LAST_OWNER, `${what} Make someone else an Owner first.`);
   }
 
-  /** Lock the account row, then decide on fresh state (the lock serialises concurrent changes). */
+  /**
+   * Lock the account row, then decide on fresh state (the lock serialises concurrent changes).
+   * The account may belong to a host (reached through a partnership), so its workspace comes from
+   * the actor's access; no access at all is a 404 before anything is locked.
+   */
   async function lockAndAuthorize(tx: Db, ctx: Ctx, accountId: string, action: AccountAction, now: Date) {
-    const locked = await repo.lock(tx, ctx.actor.workspaceId, accountId);
+    const reachable = await loadAccountAccess(tx, ctx.actor, accountId, now);
+    if (!reachable) throw accountNotFound(accountId);
+    const locked = await repo.lock(tx, reachable.workspaceId, accountId);
     if (!locked) throw accountNotFound(accountId);
     return requireAccountAccess(tx, ctx.actor, accountId, action, now);
   }
@@ -85,12 +92,14 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
     return { access, member };
   }
 
-  async function detail(tx: Db, ctx: Ctx, access: Pick<AccountAccess, 'accountId' | 'role'>): Promise<AccountDetailDto> {
-    const found = await repo.findWithCreator(tx, ctx.actor.workspaceId, access.accountId);
+  /** The account as the actor sees it; `access.workspaceId` is the account's own (maybe a host's). */
+  async function detail(tx: Db, ctx: Ctx, access: Pick<AccountAccess, 'accountId' | 'role' | 'workspaceId'>): Promise<AccountDetailDto> {
+    const found = await repo.findWithCreator(tx, access.workspaceId, access.accountId);
     if (!found) throw accountNotFound(access.accountId);
-    const fields = await deps.vault.listAccountSecretFields(tx, ctx.actor.workspaceId, [access.accountId]);
+    const fields = await deps.vault.listAccountSecretFields(tx, access.workspaceId, [access.accountId]);
     const creator = found.creatorEmail ? { name: found.creatorName ?? '', email: found.creatorEmail } : null;
-    return presentAccountDetail(found.account, access.role, fields.get(access.accountId), creator);
+    const host = await repo.hostWorkspaceName(tx, access.workspaceId, ctx.actor.workspaceId);
+    return presentAccountDetail(found.account, access.role, fields.get(access.accountId), creator, host);
   }
 
   /** The target of a member change: an active member of this workspace with a live direct grant. */
@@ -177,14 +186,16 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
         limit: query.limit,
       });
       const page = rows.slice(0, query.limit);
-      const fields = await deps.vault.listAccountSecretFields(
-        deps.db,
-        ctx.actor.workspaceId,
-        page.map((r) => r.account.id),
-      );
+      // Secret field flags are read per owning workspace (hosts' accounts come through partnerships).
+      const byWorkspace = new Map<string, string[]>();
+      for (const r of page) byWorkspace.set(r.account.workspaceId, [...(byWorkspace.get(r.account.workspaceId) ?? []), r.account.id]);
+      const fields = new Map<string, Set<SecretField>>();
+      for (const [workspaceId, ids] of byWorkspace) {
+        for (const [id, set] of await deps.vault.listAccountSecretFields(deps.db, workspaceId, ids)) fields.set(id, set);
+      }
       const last = page[page.length - 1];
       return {
-        items: page.map((r) => presentAccountSummary(r.account, r.role, fields.get(r.account.id))),
+        items: page.map((r) => presentAccountSummary(r.account, r.role, fields.get(r.account.id), r.hostWorkspaceName)),
         nextCursor: rows.length > query.limit && last ? encodeCursor(last.account.id) : null,
       };
     },
@@ -224,7 +235,7 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
           { type: 'Account Created', data: { accountLabel: account.label, application: account.application } },
           refs(ctx, account.id, now),
         );
-        return detail(tx, ctx, { accountId: account.id, role: 'owner' });
+        return detail(tx, ctx, { accountId: account.id, role: 'owner', workspaceId: account.workspaceId });
       });
     },
 

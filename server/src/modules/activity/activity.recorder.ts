@@ -5,6 +5,8 @@ import type { RequestMeta } from '../../lib/request-context';
 
 export interface ActivityRefs {
   workspaceId: string | null;
+  /** The guest workspace of a host-guest partnership event, so its Admins see it too (spec Q10). */
+  partnerWorkspaceId?: string | null;
   actor: { userId: string; email: string } | null;
   accountId?: string | null;
   targetUserId?: string | null;
@@ -21,6 +23,7 @@ export async function recordActivity(tx: Db, event: ActivityEventInput, refs: Ac
   const data = ActivityEventSchemas[event.type].parse(event.data);
   await tx.insert(activityEvents).values({
     workspaceId: refs.workspaceId,
+    partnerWorkspaceId: refs.partnerWorkspaceId ?? null,
     type: event.type,
     actorUserId: refs.actor?.userId ?? null,
     actorEmail: refs.actor?.email ?? null,

@@ -210,7 +210,7 @@ describe('DELETE /members/:userId', () => {
       { userId: user.user.id, role: 'collaborator' },
     ]);
     // The admin already collaborates on the solo account: that grant is upgraded, not duplicated.
-    await t.deps.db.insert(grants).values({ workspaceId: wsId, accountId: solo.id, userId: admin.user.id, role: 'collaborator', sourceKind: 'direct', sourceId: solo.id });
+    await t.deps.db.insert(grants).values({ workspaceId: wsId, subjectWorkspaceId: wsId, accountId: solo.id, userId: admin.user.id, role: 'collaborator', sourceKind: 'direct', sourceId: solo.id });
     // The same person also belongs to another workspace: that session must survive.
     const elsewhere = await createWorkspace(t.deps);
     await t.deps.db.insert(memberships).values({ workspaceId: elsewhere.workspace.id, userId: user.user.id, role: 'user' });

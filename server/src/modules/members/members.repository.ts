@@ -319,6 +319,7 @@ export const membersRepository = {
     await tx.insert(grants).values(
       ended.map((g) => ({
         workspaceId,
+        subjectWorkspaceId: workspaceId,
         accountId: g.accountId,
         userId,
         role: 'collaborator' as const,
@@ -381,6 +382,7 @@ export const membersRepository = {
     await tx.insert(grants).values(
       accountIds.map((accountId) => ({
         workspaceId,
+        subjectWorkspaceId: workspaceId,
         accountId,
         userId,
         role: 'owner' as const,

@@ -30,7 +30,7 @@ export async function addAccount(deps: AppDeps, workspaceId: string, label: stri
     .values({ workspaceId, label, application: 'Instagram', createdBy: holders[0]!.userId })
     .returning();
   for (const h of holders) {
-    await deps.db.insert(grants).values({ workspaceId, accountId: acc!.id, userId: h.userId, role: h.role, sourceKind: 'direct', sourceId: acc!.id });
+    await deps.db.insert(grants).values({ workspaceId, subjectWorkspaceId: workspaceId, accountId: acc!.id, userId: h.userId, role: h.role, sourceKind: 'direct', sourceId: acc!.id });
   }
   return acc!;
 }
