@@ -12,6 +12,7 @@ import { buildApp } from '../server/src/app';
 import { loadConfig } from '../server/src/config/env';
 import { openDatabase } from '../server/src/db/client';
 import { systemClock } from '../server/src/lib/clock';
+import { createLiveHub } from '../server/src/modules/live/live.hub';
 import { parseKeyringEnv } from '../server/src/modules/vault/keyring';
 import { createVault } from '../server/src/modules/vault/vault.service';
 import { createWorkspacesService } from '../server/src/modules/workspaces/workspaces.service';
@@ -23,7 +24,7 @@ const n = Math.min(Number(values.n), 99);
 const database = await openDatabase({ dataDir: 'memory://' });
 await database.migrate();
 const config = { ...loadConfig({ LATCHKEY_LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv), masterKey: `v1:${randomBytes(32).toString('base64')}` };
-const deps = { db: database.db, driver: database.driver, config, clock: systemClock, vault: createVault(parseKeyringEnv(config.masterKey)) };
+const deps = { db: database.db, driver: database.driver, config, clock: systemClock, vault: createVault(parseKeyringEnv(config.masterKey)), live: createLiveHub(database) };
 const app = await buildApp(deps, { serveWeb: false });
 await app.ready();
 await createWorkspacesService(deps).createWorkspaceWithOwner({

@@ -25,6 +25,7 @@ import { openDatabase, type Db } from '../server/src/db/client';
 import * as schema from '../server/src/db/schema/index';
 import type { AppDeps } from '../server/src/deps';
 import { systemClock } from '../server/src/lib/clock';
+import { createLiveHub } from '../server/src/modules/live/live.hub';
 import { hashToken, newToken } from '../server/src/lib/tokens';
 import { sessionsRepository } from '../server/src/modules/auth/sessions.repository';
 import { parseKeyringEnv } from '../server/src/modules/vault/keyring';
@@ -186,7 +187,7 @@ async function main(): Promise<void> {
   // Same pool as production (main.ts: openDatabase with the default size).
   const database = await openDatabase({ databaseUrl: config.databaseUrl });
   const vault = createVault(parseKeyringEnv(BENCH_MASTER_KEY));
-  const deps: AppDeps = { db: database.db, driver: database.driver, config, clock: systemClock, vault };
+  const deps: AppDeps = { db: database.db, driver: database.driver, config, clock: systemClock, vault, live: createLiveHub(database) };
 
   // A session made directly in the database (as sessionFor in server/test/harness.ts).
   const token = newToken();

@@ -1,6 +1,7 @@
 import type { Config } from './config/env';
 import type { Db } from './db/client';
 import type { Clock } from './lib/clock';
+import type { LiveHub } from './modules/live/live.hub';
 import type { Vault } from './modules/vault/vault.types';
 
 /**
@@ -14,4 +15,6 @@ export interface AppDeps {
   config: Config;
   clock: Clock;
   vault: Vault;
+  /** Live updates: publish(tx, …) inside a change's transaction; GET /live streams them. */
+  live: LiveHub;
 }

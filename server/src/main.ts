@@ -14,6 +14,7 @@ import type { AppDeps } from './deps';
 import { systemClock } from './lib/clock';
 import { startHousekeeping } from './modules/auth/housekeeping';
 import { startOutboxWorker } from './modules/email/outbox.worker';
+import { createLiveHub } from './modules/live/live.hub';
 import { loadKeyring } from './modules/vault/keyring';
 import { createVault } from './modules/vault/vault.service';
 import { ensureWebBuild, type EnsureWebBuildResult } from './web-build';
@@ -34,7 +35,10 @@ async function main(): Promise<void> {
     }),
   ]);
   const vault = createVault(loadKeyring(config));
-  const deps: AppDeps = { db: database.db, driver: database.driver, config, clock: systemClock, vault };
+  // The app's logger exists only once the app is built; the hub reports through it from then on.
+  let reportLive: (err: unknown, what: string) => void = (err, what) => console.error(what, err);
+  const live = createLiveHub(database, { onError: (err, what) => reportLive(err, what) });
+  const deps: AppDeps = { db: database.db, driver: database.driver, config, clock: systemClock, vault, live };
 
   // Demo data on an empty database, before we listen: the first page load already has something to show.
   let demo: DemoLogin[] | null = null;
@@ -49,6 +53,7 @@ async function main(): Promise<void> {
   if (!demo && existsSync(path.join(config.dataDir, 'demo-logins.txt'))) demoFile = path.join(config.dataDir, 'demo-logins.txt');
 
   const app = await buildApp(deps);
+  reportLive = (err, what) => app.log.warn({ err }, what);
   await app.listen({ port: config.port, host: config.host });
   app.log.info(
     { database: database.driver, ms: Date.now() - started, webBuildMs: web.ms },

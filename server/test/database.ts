@@ -6,7 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { openDatabase, type Database, type Db } from '../src/db/client';
+import { listenPglite, openDatabase, type Database, type Db } from '../src/db/client';
 import * as schema from '../src/db/schema/index';
 
 /**
@@ -71,5 +71,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const blob = new Blob([await readFile(inject('latchkeyTestTemplate'))]);
   const client = await PGlite.create({ loadDataDir: blob });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
-  return { db, driver: 'pglite', migrate: async () => undefined, close: () => client.close() };
+  return {
+    db,
+    driver: 'pglite',
+    migrate: async () => undefined,
+    listen: (channel, onNotify) => listenPglite(client, channel, onNotify),
+    close: () => client.close(),
+  };
 }

@@ -7,6 +7,7 @@ import type { AppDeps } from '../src/deps';
 import { systemClock, type Clock } from '../src/lib/clock';
 import { hashToken, newToken } from '../src/lib/tokens';
 import { sessionsRepository } from '../src/modules/auth/sessions.repository';
+import { createLiveHub, type LiveHubOptions } from '../src/modules/live/live.hub';
 import { parseKeyringEnv } from '../src/modules/vault/keyring';
 import { createVault } from '../src/modules/vault/vault.service';
 import { createWorkspacesService } from '../src/modules/workspaces/workspaces.service';
@@ -32,11 +33,12 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 /** A fresh database, vault and app; close it in afterAll. */
-export async function createTestApp(opts: { clock?: Clock; config?: Partial<Config> } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { clock?: Clock; config?: Partial<Config>; live?: LiveHubOptions } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = testConfig(opts.config);
   const vault = createVault(parseKeyringEnv(config.masterKey!));
-  const deps: AppDeps = { db: database.db, driver: database.driver, config, clock: opts.clock ?? systemClock, vault };
+  const live = createLiveHub(database, opts.live);
+  const deps: AppDeps = { db: database.db, driver: database.driver, config, clock: opts.clock ?? systemClock, vault, live };
   const logs: string[] = [];
   const stream = new Writable({
     write(chunk, _enc, cb) {

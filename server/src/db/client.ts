@@ -22,7 +22,87 @@ export interface Database {
   driver: 'pglite' | 'postgres';
   /** Apply the committed SQL migrations (idempotent). */
   migrate(): Promise<void>;
+  /**
+   * LISTEN on a notification channel; `onNotify` gets each payload (delivered by PostgreSQL only
+   * once the notifying transaction commits). PostgreSQL: one dedicated connection per call, outside
+   * the pool, reconnecting with backoff until unsubscribed. PGlite: its own listen().
+   */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+/** Channel names are identifiers we choose; refuse anything else rather than quote it. */
+function assertChannel(channel: string): void {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`Invalid notification channel name: ${channel}`);
+}
+
+/**
+ * LISTEN on a dedicated pg.Client (a pooled connection would be handed to queries). On error or
+ * disconnect it reconnects with backoff (0.5 s doubling, at most 30 s); notifications sent while it
+ * was down are lost, which live updates tolerate (they are hints to refetch, not data).
+ */
+export async function listenPg(
+  connectionString: string,
+  channel: string,
+  onNotify: (payload: string) => void,
+  opts: { onError?: (err: unknown) => void } = {},
+): Promise<() => Promise<void>> {
+  assertChannel(channel);
+  let stopped = false;
+  let client: pg.Client | null = null;
+  let delayMs = 500;
+  let retry: NodeJS.Timeout | null = null;
+
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString });
+    client = c;
+    let dropped = false;
+    const drop = (err?: unknown) => {
+      if (dropped) return;
+      dropped = true;
+      if (err) opts.onError?.(err);
+      c.removeAllListeners('notification');
+      void c.end().catch(() => undefined);
+      if (stopped) return;
+      retry = setTimeout(() => {
+        retry = null;
+        connect().catch(() => undefined);
+      }, delayMs);
+      retry.unref();
+      delayMs = Math.min(delayMs * 2, 30_000);
+    };
+    c.on('error', drop);
+    c.on('end', () => drop());
+    c.on('notification', (msg) => {
+      if (msg.channel === channel && msg.payload !== undefined) onNotify(msg.payload);
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${channel}`);
+      delayMs = 500;
+    } catch (err) {
+      drop(err);
+      throw err;
+    }
+  };
+
+  await connect();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    const c = client;
+    client = null;
+    if (c) await c.end().catch(() => undefined);
+  };
+}
+
+/** PGlite's listen(), with the same contract as listenPg. */
+export async function listenPglite(client: PGlite, channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+  assertChannel(channel);
+  const unsubscribe = await client.listen(channel, onNotify);
+  return async () => {
+    if (!client.closed) await unsubscribe();
+  };
 }
 
 export const MIGRATIONS_FOLDER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -46,6 +126,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
       db,
       driver: 'postgres',
       migrate: () => migratePg(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
+      listen: (channel, onNotify) => listenPg(opts.databaseUrl!, channel, onNotify),
       close: () => pool.end(),
     };
   }
@@ -62,6 +143,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     db,
     driver: 'pglite',
     migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
+    listen: (channel, onNotify) => listenPglite(client, channel, onNotify),
     close: () => client.close(),
   };
 }

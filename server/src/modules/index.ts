@@ -5,6 +5,7 @@ import { activityModule } from './activity/index';
 import { authModule } from './auth/index';
 import { devMailboxModule } from './dev-mailbox/index';
 import { healthModule } from './health/index';
+import { liveModule } from './live/index';
 import { membersModule } from './members/index';
 import { workspacesModule } from './workspaces/index';
 
@@ -12,4 +13,4 @@ import { workspacesModule } from './workspaces/index';
  * Every module's routes, registered under /api by app.ts. Add one line per module.
  * A module is a Fastify plugin taking { deps } and building its own services from them.
  */
-export const apiModules: Array<FastifyPluginAsync<{ deps: AppDeps }>> = [healthModule, authModule, accountsModule, workspacesModule, membersModule, activityModule, devMailboxModule];
+export const apiModules: Array<FastifyPluginAsync<{ deps: AppDeps }>> = [healthModule, authModule, accountsModule, workspacesModule, membersModule, activityModule, devMailboxModule, liveModule];

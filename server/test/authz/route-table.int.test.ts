@@ -199,10 +199,20 @@ const CASES: Case[] = [
     request: async (w) => ({ url: `/api/v1/dev/mailbox/${await queueMessage(w)}` }),
     expect: members(200, { user: 404, loginOnly: 404, collaborator: 404, otherAdmin: 404 }),
   },
+
+  // Live updates (server-sent events): every member gets a stream of their own workspace.
+  { route: 'GET /api/v1/live', request: async () => ({ url: '/api/v1/live' }), expect: members(200) },
 ];
 
 /** Routes sent without the actor's cookie: signing in and accepting an invite as a new person. */
 const NO_COOKIE = new Set(['POST /api/v1/auth/login', 'POST /api/v1/invites/accept']);
+/** Routes that answer with an endless stream: read the first chunk, then let go (app.close() ends them). */
+const STREAMS = new Set(['GET /api/v1/live']);
+
+async function firstChunk(stream: NodeJS.ReadableStream): Promise<string> {
+  for await (const chunk of stream) return String(chunk);
+  return '';
+}
 
 async function queueMessage(w: World): Promise<string> {
   const { outbox } = await import('../../src/db/schema/index');
@@ -252,10 +262,14 @@ describe('authorization table: every route × every actor', () => {
           url,
           headers: { ...(session?.headers ?? {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
           ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+          ...(STREAMS.has(c.route) ? { payloadAsStream: true } : {}),
         });
         checked += 1;
+        const text = STREAMS.has(c.route) ? await firstChunk(res.stream()) : res.body;
         if (res.statusCode !== c.expect[actor]) {
-          mismatches.push(`${c.route} as ${actor}: expected ${c.expect[actor]}, got ${res.statusCode} ${res.body.slice(0, 160)}`);
+          mismatches.push(`${c.route} as ${actor}: expected ${c.expect[actor]}, got ${res.statusCode} ${text.slice(0, 160)}`);
+        } else if (STREAMS.has(c.route) && res.statusCode === 200 && !text.startsWith('retry: ')) {
+          mismatches.push(`${c.route} as ${actor}: expected an event stream, got ${text.slice(0, 160)}`);
         }
       }
     }

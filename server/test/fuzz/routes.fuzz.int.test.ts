@@ -9,6 +9,8 @@ import { createTestApp, createWorkspace, sessionFor, type TestApp, type TestSess
  * Every 4xx must carry the standard error body.
  */
 const RUNS_PER_ROUTE = Number(process.env.LATCHKEY_FUZZ_RUNS ?? 25);
+/** Routes that answer with a server-sent event stream that never ends by itself. */
+const STREAM_ROUTES = new Set(['GET /api/v1/live']);
 
 const nasty = fc.constantFrom(
   '',
@@ -82,7 +84,7 @@ describe('malformed input never yields a 5xx', () => {
 
   it('covers every registered route', () => {
     // Guard against the list silently shrinking: the core has far more than a handful of routes.
-    expect(t.app.apiRoutes.length).toBeGreaterThanOrEqual(36);
+    expect(t.app.apiRoutes.length).toBeGreaterThanOrEqual(37);
   });
 
   it('answers every hostile request with a well-formed error or success, never 5xx', async () => {
@@ -114,6 +116,17 @@ describe('malformed input never yields a 5xx', () => {
                 payload = JSON.stringify(b) ?? 'null';
                 headers['content-type'] = 'application/json';
               }
+            }
+            if (STREAM_ROUTES.has(`${route.method} ${route.url}`)) {
+              // An endless event stream: only its status and first chunk matter (app.close() ends it).
+              const res = await t.app.inject({ method: route.method as 'GET', url, headers, payloadAsStream: true });
+              let first = '';
+              for await (const chunk of res.stream()) {
+                first = String(chunk);
+                break;
+              }
+              if (res.statusCode >= 500) failures.push(`${route.method} ${url} → ${res.statusCode} ${first.slice(0, 300)}`);
+              return res.statusCode < 500;
             }
             const res = await t.app.inject({ method: route.method as 'GET', url, headers, ...(payload !== undefined ? { payload } : {}) });
             if (res.statusCode >= 500) {
