@@ -5,6 +5,7 @@ import { ActivityIcon, KeyIcon, MailIcon, SettingsIcon, UsersIcon } from '../com
 import { useToast } from '../components/Toast';
 import { errorMessage } from '../api/client';
 import { initials } from '../lib/format';
+import { useLiveUpdates } from '../lib/live';
 import { useCan, useLogout, useSession, useSwitchWorkspace } from '../features/auth/api';
 import { useMailboxAvailable } from '../features/mailbox/api';
 
@@ -133,6 +134,9 @@ function UserMenu() {
 
 /** The signed-in layout: left navigation, workspace switcher, user menu, and the page. */
 export function AppShell() {
+  const session = useSession();
+  // One live-updates stream per tab: other people's changes refresh this tab's pages.
+  useLiveUpdates(`${session.user.id}:${session.workspace.id}`);
   const canSeeMembers = useCan('members.view');
   // A developer tool: shown to those the role table allows, when the server keeps email.
   const canSeeMailbox = useCan('devMailbox.view');
