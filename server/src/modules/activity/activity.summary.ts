@@ -1,4 +1,5 @@
 import { ActivityEventSchemas, type ActivityEventType } from '@shared/activity';
+import { PARTNERSHIP_STATE_LABELS } from '@shared/partnerships';
 import { ACCOUNT_ROLE_LABELS, WORKSPACE_ROLE_LABELS } from '@shared/permissions';
 
 /**
@@ -17,6 +18,16 @@ export function summarizeActivity(type: string, data: unknown, actorName: string
   const ws = (r: unknown) => WORKSPACE_ROLE_LABELS[r as keyof typeof WORKSPACE_ROLE_LABELS] ?? String(r);
   const ar = (r: unknown) => ACCOUNT_ROLE_LABELS[r as keyof typeof ACCOUNT_ROLE_LABELS] ?? String(r);
   const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+  // Host-guest partnerships: every event carries both workspace names.
+  const host = q(d.hostWorkspaceName);
+  const guest = q(d.guestWorkspaceName);
+  const pship = `the partnership between ${host} and ${guest}`;
+  const viaPartnership = d.partnershipId ? ' (through a partnership)' : '';
+  const cascade = (grantsEnded: unknown, requests: unknown) => {
+    const parts = [`${plural(grantsEnded as number, 'grant')} ended`];
+    if ((requests as number) > 0) parts.push(`${plural(requests as number, 'access request')} cancelled`);
+    return ` (${parts.join(', ')})`;
+  };
 
   switch (type as ActivityEventType) {
     case 'Login To Latchkey':
@@ -64,11 +75,64 @@ export function summarizeActivity(type: string, data: unknown, actorName: string
     case 'Sharing Of Account':
       return `${who} shared ${acc} with ${d.targetEmail} as ${ar(d.role)}`;
     case 'Account Role Updated':
-      return `${who} changed ${d.targetEmail}’s role on ${acc} from ${ar(d.fromRole)} to ${ar(d.toRole)}`;
+      return `${who} changed ${d.targetEmail}’s role on ${acc} from ${ar(d.fromRole)} to ${ar(d.toRole)}${viaPartnership}`;
     case 'Account Access Removed':
-      return `${who} removed ${d.targetEmail}’s access to ${acc}`;
+      return `${who} removed ${d.targetEmail}’s access to ${acc}${viaPartnership}`;
     case 'Password Retrieved':
       return `${who} revealed the ${d.field === 'totp' ? 'authenticator key' : 'password'} of ${acc}`;
+    case 'Partnership Requested':
+      return `${who} requested a partnership with ${guest} (${d.partnerEmail})${d.autoApproved ? ', approved automatically' : ''}`;
+    case 'Partnership Accepted':
+      return d.side === 'host'
+        ? `${who} approved the partnership request from ${host} to ${guest}`
+        : `${who} accepted the partnership with ${host}`;
+    case 'Partnership Declined': {
+      const reason = typeof d.reason === 'string' && d.reason.trim() ? `: ${q(d.reason.trim())}` : '';
+      return d.side === 'host'
+        ? `${who} declined the partnership request from ${host} to ${guest}${reason}`
+        : `${who} declined the partnership with ${host}${reason}`;
+    }
+    case 'Partnership Updated': {
+      const fields = Array.isArray(d.fields) && d.fields.length ? ` (${(d.fields as string[]).join(', ')})` : '';
+      const target = typeof d.targetEmail === 'string' ? d.targetEmail : 'someone';
+      switch (d.change) {
+        case 'reminder_sent':
+          return `${who} sent a reminder about ${pship}`;
+        case 'request_resent':
+          return `${who} resent the partnership request to ${guest}`;
+        case 'details_edited':
+          return `${who} edited ${pship}${fields}`;
+        case 'setting_changed':
+          return `${who} changed a setting of ${pship}${fields}`;
+        case 'owner_added':
+          return `${who} made ${target} an owner of ${pship}`;
+        case 'owner_removed':
+          return `${who} removed ${target} as an owner of ${pship}`;
+        case 'owners_transferred':
+          return `${who} transferred the ownership of ${pship} to ${target}`;
+        case 'guest_contact_changed':
+          return `${who} made ${target} the guest contact of ${pship}`;
+      }
+      return `${who} updated ${pship}`;
+    }
+    case 'Partnership Expired': {
+      const from = PARTNERSHIP_STATE_LABELS[d.fromState as keyof typeof PARTNERSHIP_STATE_LABELS];
+      return `The partnership request from ${host} to ${guest} expired${from ? ` (${from.toLowerCase()})` : ''}`;
+    }
+    case 'Partnership Removed':
+      return `${who} removed ${pship}${cascade(d.endedGrants, d.cancelledRequests)}`;
+    case 'Account Shared Via Partnership':
+      return `${who} shared ${acc} with ${guest} (${d.targetEmail} as ${ar(d.role)})`;
+    case 'Account Removed From Partnership':
+      return `${who} removed ${acc} from ${pship}${cascade(d.endedGrants, d.cancelledRequests)}`;
+    case 'Access Requested':
+      return `${who} requested ${ar(d.role)} access to ${acc} for ${d.targetEmail}`;
+    case 'Access Request Accepted':
+      return `${who} accepted the request for ${d.targetEmail}: ${ar(d.role)} access to ${acc}`;
+    case 'Access Request Declined':
+      return `${who} declined the request for ${d.targetEmail} to access ${acc}`;
+    case 'Access Request Cancelled':
+      return `${who} cancelled the request for ${d.targetEmail} to access ${acc}`;
     case 'Encryption Key Rotated':
       return `${who} rotated the encryption key (v${d.fromVersion} → v${d.toVersion})`;
   }
