@@ -101,13 +101,14 @@ export interface Latchkey {
  * Start a server and a browser before the file's tests and stop both after them; contexts made
  * with `newContext()` are closed too. Call once at the top of a test file.
  */
-export function useLatchkey(): Latchkey {
+export function useLatchkey(opts: { env?: () => Promise<Record<string, string>> | Record<string, string> } = {}): Latchkey {
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
   let logins: DemoLogin[] = [];
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
-    server = await startServer();
+    // `env` runs first, so a test can start what the server needs (e.g. an SMTP server) and point to it.
+    server = await startServer(opts.env ? await opts.env() : {});
     logins = await waitForDemoLogins(server);
     browser = await launchBrowser();
   });

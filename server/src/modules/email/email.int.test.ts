@@ -1,6 +1,4 @@
-import type { AddressInfo } from 'node:net';
 import { eq, sql } from 'drizzle-orm';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, queryRows } from '../../db/client';
 import { outbox } from '../../db/schema/index';
@@ -8,62 +6,10 @@ import { manualClock } from '../../lib/clock';
 import { inTransaction } from '../../lib/tx';
 import { createTestApp, uniqueEmail, type TestApp } from '../../../test/harness';
 import { TEST_PG_URL } from '../../../test/database';
+import { TestSmtp } from '../../../test/smtp';
 import { enqueueEmail } from './outbox';
 import { OUTBOX_DEFAULTS, startOutboxWorker } from './outbox.worker';
 import { renderEmail } from './render';
-
-/** A real SMTP server on 127.0.0.1 that keeps what it receives. */
-interface Received {
-  from: string;
-  to: string[];
-  raw: string;
-}
-class TestSmtp {
-  received: Received[] = [];
-  private server: SMTPServer | null = null;
-  port = 0;
-
-  async start(port = 0): Promise<void> {
-    this.server = new SMTPServer({
-      authOptional: true,
-      allowInsecureAuth: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onAuth: (_auth, _session, cb) => cb(null, { user: 'test' }),
-      onData: (stream, session, cb) => {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          this.received.push({
-            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-            to: session.envelope.rcptTo.map((r) => r.address),
-            raw: Buffer.concat(chunks).toString('utf8'),
-          });
-          cb();
-        });
-      },
-    });
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(port, '127.0.0.1', () => resolve());
-    });
-    this.port = (this.server.server.address() as AddressInfo).port;
-  }
-
-  get running(): boolean {
-    return this.server !== null;
-  }
-
-  async stop(): Promise<void> {
-    const s = this.server;
-    this.server = null;
-    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
-  }
-
-  for(to: string): Received[] {
-    return this.received.filter((r) => r.to.includes(to));
-  }
-}
 
 const NOW = new Date('2026-04-01T09:00:00.000Z');
 const clock = manualClock(NOW);
