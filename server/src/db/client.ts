@@ -27,8 +27,15 @@ export interface Database {
    * once the notifying transaction commits). PostgreSQL: one dedicated connection per call, outside
    * the pool, reconnecting with backoff until unsubscribed. PGlite: its own listen().
    */
-  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  listen(channel: string, onNotify: (payload: string) => void, opts?: ListenOptions): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+export interface ListenOptions {
+  /** Called after the listener reconnected (PostgreSQL): notifications sent while it was down are lost. */
+  onReconnect?: () => void;
+  /** A lost or failed listener connection (it is retried). */
+  onError?: (err: unknown) => void;
 }
 
 /** Channel names are identifiers we choose; refuse anything else rather than quote it. */
@@ -45,13 +52,14 @@ export async function listenPg(
   connectionString: string,
   channel: string,
   onNotify: (payload: string) => void,
-  opts: { onError?: (err: unknown) => void } = {},
+  opts: ListenOptions = {},
 ): Promise<() => Promise<void>> {
   assertChannel(channel);
   let stopped = false;
   let client: pg.Client | null = null;
   let delayMs = 500;
   let retry: NodeJS.Timeout | null = null;
+  let connectedOnce = false;
 
   const connect = async (): Promise<void> => {
     const c = new pg.Client({ connectionString });
@@ -80,6 +88,8 @@ export async function listenPg(
       await c.connect();
       await c.query(`LISTEN ${channel}`);
       delayMs = 500;
+      if (connectedOnce && !stopped) opts.onReconnect?.();
+      connectedOnce = true;
     } catch (err) {
       drop(err);
       throw err;
@@ -126,7 +136,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
       db,
       driver: 'postgres',
       migrate: () => migratePg(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
-      listen: (channel, onNotify) => listenPg(opts.databaseUrl!, channel, onNotify),
+      listen: (channel, onNotify, listenOpts) => listenPg(opts.databaseUrl!, channel, onNotify, listenOpts),
       close: () => pool.end(),
     };
   }

@@ -88,6 +88,18 @@ export function createLiveHub(database: Pick<Database, 'listen'>, opts: LiveHubO
     }
   }
 
+  function broadcastAll(): void {
+    for (const list of byUser.values()) {
+      for (const stream of list) {
+        try {
+          stream.send([...LiveTopicSchema.options]);
+        } catch (err) {
+          onError(err, 'live stream send failed');
+        }
+      }
+    }
+  }
+
   function detach(stream: LiveStream): void {
     const ws = byWorkspace.get(stream.workspaceId);
     if (ws) {
@@ -119,7 +131,12 @@ export function createLiveHub(database: Pick<Database, 'listen'>, opts: LiveHubO
     async ensureListening() {
       if (closed) throw new Error('The live hub is closed.');
       if (!listening) {
-        listening = database.listen(LIVE_CHANNEL, deliver);
+        listening = database.listen(LIVE_CHANNEL, deliver, {
+          // Changes committed while the listener was down were not heard: tell every stream that
+          // anything may have changed, so the tabs refetch once.
+          onReconnect: () => broadcastAll(),
+          onError: (err) => onError(err, 'live listener connection lost'),
+        });
         // A failed start (database down) is retried by the next stream instead of being cached.
         listening.catch((err: unknown) => {
           onError(err, 'live listener failed to start');

@@ -1,11 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { and, eq } from 'drizzle-orm';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveTopic } from '@shared/live';
+import { LiveTopicSchema, type LiveTopic } from '@shared/live';
 import { memberships } from '../../db/schema/index';
 import { inTransaction } from '../../lib/tx';
 import { createTestApp, createWorkspace, expectError, injectAs, sessionFor, type TestApp, type TestSession } from '../../../test/harness';
+import { TEST_PG_URL } from '../../../test/database';
 import { insertMember } from '../../../test/world';
 import { LIVE_CHANNEL } from './live.hub';
 
@@ -273,5 +275,42 @@ describe('live updates: app close', () => {
     await ready(c);
     await t.close();
     await waitFor('the stream to end', () => c.ended);
+  });
+});
+
+describe.runIf(TEST_PG_URL)('live updates: the PostgreSQL listener', () => {
+  it('reconnects after its connection is killed, tells every stream to refetch, and hears later changes', async () => {
+    const t = await createTestApp({ live: { heartbeatMs: 60_000 } });
+    try {
+      await t.app.listen({ host: '127.0.0.1', port: 0 });
+      const port = (t.app.server.address() as AddressInfo).port;
+      const { workspace, owner } = await createWorkspace(t.deps);
+      const c = await openStream(port, await sessionFor(t.deps, owner.id, workspace.id));
+      await ready(c);
+
+      // Kill the listener's connection from another session, as a server restart or a proxy would.
+      const admin = new pg.Client({ connectionString: t.database.url });
+      await admin.connect();
+      try {
+        const killed = await admin.query<{ n: number }>(
+          `select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = current_database() and query = $1`,
+          [`LISTEN ${LIVE_CHANNEL}`],
+        );
+        expect(killed.rows[0]!.n).toBe(1);
+      } finally {
+        await admin.end();
+      }
+
+      // After the reconnect: one "everything may have changed" message ...
+      await waitFor('the resync after reconnect', () => changes(c).length === 1, 10_000);
+      expect(changes(c)[0]!.topics.slice().sort()).toEqual([...LiveTopicSchema.options].sort());
+      // ... and changes are heard again.
+      await inTransaction(t.deps.db, (tx) => t.deps.live.publish(tx, { workspaceIds: [workspace.id], topics: ['accounts'] }));
+      await waitFor('a change after reconnect', () => changes(c).length === 2);
+      expect(changes(c)[1]).toEqual({ topics: ['accounts'] });
+      c.close();
+    } finally {
+      await t.close();
+    }
   });
 });
