@@ -198,6 +198,8 @@ export const AccountMemberDtoSchema = z
     grantedBy: PersonRefSchema.nullable(),
     lastUsedAt: z.iso.datetime().nullable(),
     isYou: z.boolean(),
+    /** Set when the access comes through a host-guest partnership (sharedVia 'host_guest_partnership'). */
+    partnership: z.object({ id: z.uuid(), guestWorkspaceName: z.string() }).nullable().optional(),
     abilities: z.object({ changeRole: z.boolean(), remove: z.boolean() }),
   })
   .meta({ id: 'AccountMember' });

@@ -61,7 +61,11 @@ export const ActivityEventSchemas = {
   /** An account's details or secrets changed. Lists field names only, never values. */
   'Account Updated': z.object({ ...accountRef, fields: z.array(z.string()) }),
   /** An account was deleted (restorable). */
-  'Account Deleted': z.object({ ...accountRef }),
+  'Account Deleted': z.object({
+    ...accountRef,
+    /** Pending access requests on it that were cancelled (spec §5.2, R-HG-22). */
+    cancelledRequests: z.number().int().optional(),
+  }),
   /** A deleted account was restored. */
   'Account Restored': z.object({ ...accountRef, restoredGrants: z.number().int() }),
   /** An account was shared with a member. */

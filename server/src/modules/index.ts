@@ -7,10 +7,11 @@ import { devMailboxModule } from './dev-mailbox/index';
 import { healthModule } from './health/index';
 import { liveModule } from './live/index';
 import { membersModule } from './members/index';
+import { partnershipAccessModule } from './partnership-access/index';
 import { workspacesModule } from './workspaces/index';
 
 /**
  * Every module's routes, registered under /api by app.ts. Add one line per module.
  * A module is a Fastify plugin taking { deps } and building its own services from them.
  */
-export const apiModules: Array<FastifyPluginAsync<{ deps: AppDeps }>> = [healthModule, authModule, accountsModule, workspacesModule, membersModule, activityModule, devMailboxModule, liveModule];
+export const apiModules: Array<FastifyPluginAsync<{ deps: AppDeps }>> = [healthModule, authModule, accountsModule, workspacesModule, membersModule, activityModule, devMailboxModule, liveModule, partnershipAccessModule];

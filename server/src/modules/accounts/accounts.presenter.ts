@@ -58,6 +58,7 @@ export function presentAccountMember(m: {
   grantedBy: { name: string; email: string } | null;
   lastUsedAt: Date | null;
   isYou: boolean;
+  partnership?: { id: string; guestWorkspaceName: string } | null;
   canChangeRole: boolean;
   canRemove: boolean;
 }): AccountMemberDto {
@@ -72,6 +73,7 @@ export function presentAccountMember(m: {
     grantedBy: m.grantedBy,
     lastUsedAt: m.lastUsedAt ? m.lastUsedAt.toISOString() : null,
     isYou: m.isYou,
+    partnership: m.partnership ?? null,
     abilities: { changeRole: m.canChangeRole, remove: m.canRemove },
   };
 }

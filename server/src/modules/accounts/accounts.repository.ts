@@ -3,7 +3,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import { ACCOUNT_ROLE_RANK, type AccountRole } from '@shared/permissions';
 import { grantRoleRank, liveGrant, reachableGrant } from '../../authz/accounts';
 import type { Db } from '../../db/client';
-import { accounts, grants, memberships, users, workspaces } from '../../db/schema/index';
+import { accounts, grants, memberships, partnerships, users, workspaces } from '../../db/schema/index';
 
 export type AccountRow = typeof accounts.$inferSelect;
 
@@ -13,6 +13,7 @@ function escapeLike(s: string): string {
 }
 
 const grantedByUser = alias(users, 'granted_by_user');
+const guestWorkspace = alias(workspaces, 'guest_workspace');
 
 export const accountsRepository = {
   async insert(
@@ -237,10 +238,18 @@ export const accountsRepository = {
         lastUsedAt: grants.lastUsedAt,
         grantedByName: grantedByUser.name,
         grantedByEmail: grantedByUser.email,
+        partnershipId: partnerships.id,
+        partnershipState: partnerships.state,
+        guestWorkspaceName: guestWorkspace.name,
       })
       .from(grants)
       .innerJoin(users, eq(users.id, grants.userId))
       .leftJoin(grantedByUser, eq(grantedByUser.id, grants.grantedBy))
+      .leftJoin(
+        partnerships,
+        and(eq(grants.sourceKind, 'host_guest_partnership'), eq(partnerships.id, grants.sourceId), eq(partnerships.hostWorkspaceId, grants.workspaceId)),
+      )
+      .leftJoin(guestWorkspace, eq(guestWorkspace.id, partnerships.guestWorkspaceId))
       .where(and(eq(grants.workspaceId, workspaceId), eq(grants.accountId, accountId), liveGrant(now)))
       .orderBy(asc(users.name), asc(users.email), desc(grantRoleRank));
   },

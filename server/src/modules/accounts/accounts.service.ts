@@ -32,6 +32,7 @@ import { AppError } from '../../lib/errors';
 import type { Ctx } from '../../lib/request-context';
 import { inTransaction, isUniqueViolation } from '../../lib/tx';
 import { recordActivity } from '../activity/activity.recorder';
+import { partnershipAccessRepository } from '../partnership-access/partnership-access.repository';
 import { presentAccountDetail, presentAccountMember, presentAccountSummary } from './accounts.presenter';
 import { accountsRepository as repo } from './accounts.repository';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -150,6 +151,10 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
     return [...byUser.values()].map(({ best, direct }) => {
       // The last Owner can be neither demoted nor removed: say so before the user tries.
       const soleOwner = best.role === 'owner' && owners <= 1;
+      // A guest member through a partnership: the Owner changes or removes it through the
+      // partnership routes (R-HG-14/15), while the partnership is active and the account too.
+      const viaPartnership = !direct && best.sourceKind === 'host_guest_partnership' && best.partnershipId !== null;
+      const partnerActive = viaPartnership && best.partnershipState === 'active' && access.status === 'active';
       return presentAccountMember({
         userId: best.userId,
         email: best.email,
@@ -160,8 +165,9 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
         grantedBy: best.grantedByEmail ? { name: best.grantedByName ?? '', email: best.grantedByEmail } : null,
         lastUsedAt: best.lastUsedAt,
         isYou: best.userId === ctx.actor.userId,
-        canChangeRole: canChange && direct && !soleOwner,
-        canRemove: canRemove && direct && !soleOwner,
+        partnership: viaPartnership ? { id: best.partnershipId!, guestWorkspaceName: best.guestWorkspaceName ?? '' } : null,
+        canChangeRole: canChange && ((direct && !soleOwner) || partnerActive),
+        canRemove: canRemove && ((direct && !soleOwner) || partnerActive),
       });
     });
   }
@@ -284,7 +290,18 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
           deletedBy: ctx.actor.userId,
           updatedAt: now,
         });
-        await recordActivity(tx, { type: 'Account Deleted', data: { accountLabel: access.label } }, refs(ctx, accountId, now));
+        // Pending access requests on it can no longer be decided (spec §5.2, R-HG-22).
+        const cancelledRequests = await partnershipAccessRepository.cancelPendingRequests(
+          tx,
+          ctx.actor.workspaceId,
+          { accountId },
+          { reason: 'account_deleted', by: ctx.actor.userId, now },
+        );
+        await recordActivity(
+          tx,
+          { type: 'Account Deleted', data: { accountLabel: access.label, ...(cancelledRequests > 0 ? { cancelledRequests } : {}) } },
+          refs(ctx, accountId, now),
+        );
         return detail(tx, ctx, access);
       });
     },
