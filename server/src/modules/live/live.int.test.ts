@@ -212,6 +212,15 @@ describe('live updates (GET /api/v1/live)', () => {
     expect(changes(cb)).toEqual([{ topics: ['partnerships', 'access-requests'] }]);
   });
 
+  it('reaches a workspace listed after the first 100 (payloads are split below the 8000-byte limit)', async () => {
+    const c = await stream(await sessionFor(t.deps, b.ownerId, b.workspaceId));
+    await ready(c);
+    const many = Array.from({ length: 150 }, () => crypto.randomUUID());
+    await publish([...many, b.workspaceId], ['activity']);
+    await waitFor('the change', () => changes(c).length === 1);
+    expect(changes(c)).toEqual([{ topics: ['activity'] }]);
+  });
+
   it('sends a heartbeat comment and closes the stream at the next heartbeat once the session ends', async () => {
     const m = await insertMember(t.deps, a.workspaceId, 'user');
     const s = await sessionFor(t.deps, m.userId, a.workspaceId);
