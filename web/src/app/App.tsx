@@ -12,6 +12,7 @@ import { InvitePage } from '../features/invites/InvitePage';
 import { AccountsPage } from '../features/accounts/AccountsPage';
 import { AccountDetailPage } from '../features/accounts/AccountDetailPage';
 import { MembersPage } from '../features/members/MembersPage';
+import { PartnersPage } from '../features/partners/PartnersPage';
 import { ActivityPage } from '../features/activity/ActivityPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { MailboxPage } from '../features/mailbox/MailboxPage';
@@ -93,6 +94,7 @@ export function App() {
               <Route path="accounts" element={<AccountsPage />} />
               <Route path="accounts/:accountId" element={<AccountDetailPage />} />
               <Route path="members" element={<MembersPage />} />
+              <Route path="partners" element={<PartnersPage />} />
               <Route path="activity" element={<ActivityPage />} />
               <Route path="settings" element={<SettingsPage />} />
               <Route path="dev/mailbox" element={<MailboxPage />} />

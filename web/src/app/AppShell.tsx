@@ -8,6 +8,7 @@ import { initials } from '../lib/format';
 import { useLiveUpdates } from '../lib/live';
 import { useCan, useLogout, useSession, useSwitchWorkspace } from '../features/auth/api';
 import { useMailboxAvailable } from '../features/mailbox/api';
+import { PartnersNavLink } from '../features/partners/PartnersNavLink';
 
 function WorkspaceSwitcher() {
   const session = useSession();
@@ -161,6 +162,7 @@ export function AppShell() {
               <UsersIcon /> Members
             </NavLink>
           ) : null}
+          <PartnersNavLink />
           <NavLink to="/activity">
             <ActivityIcon /> Activity
           </NavLink>
