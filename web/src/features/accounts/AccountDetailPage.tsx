@@ -14,8 +14,11 @@ import { useToast } from '../../components/Toast';
 import { formatDateTime } from '../../lib/format';
 import { useTitle } from '../../lib/hooks';
 import { AccountFormDialog } from './AccountFormDialog';
+import { MyAccessRequests } from './AccessRequestsPanel';
 import { AccountMembersTab } from './AccountMembersTab';
 import { AppIcon } from './AppIcon';
+import { PartnerBadge } from './PartnerBadge';
+import { RequestAccessDialog, RequestAccessIcon } from './RequestAccessDialog';
 import { revealSecret, useAccount, useDeleteAccount, useRestoreAccount } from './api';
 
 /** How long a revealed or copied secret stays in memory. */
@@ -104,7 +107,10 @@ function DetailsTab({ account }: { account: AccountDetailDto }) {
       {!canReveal ? (
         <div className="callout" style={{ marginBottom: 16 }}>
           <InfoIcon />
-          <p>You can log in with this account but cannot see its password.</p>
+          <p>
+            You can log in with this account but cannot see its password.
+            {account.abilities.requestAccess ? ' As a Manager, you can request access to it for other members of your workspace.' : ''}
+          </p>
         </div>
       ) : null}
       <div className="card">
@@ -180,6 +186,7 @@ export function AccountDetailPage() {
   const [params, setParams] = useSearchParams();
   const [editing, setEditing] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [requesting, setRequesting] = useState(false);
   const del = useDeleteAccount(accountId);
   const restore = useRestoreAccount(accountId);
   const toast = useToast();
@@ -227,16 +234,25 @@ export function AccountDetailPage() {
       </Link>
       <div className="page-header">
         <div className="detail-head">
-          <AppIcon application={a.application} size="lg" />
+          <span className="app-icon-stack">
+            <AppIcon application={a.application} size="lg" />
+            {a.hostWorkspaceName ? <PartnerBadge hostName={a.hostWorkspaceName} size="lg" /> : null}
+          </span>
           <div>
             <h1>{a.label}</h1>
             <p className="sub">
               {a.application} · <Badge tone={a.myRole === 'owner' ? 'accent' : 'neutral'}>Your role: {a.myRoleLabel}</Badge>{' '}
               {a.status === 'deleted' ? <Badge tone="danger">Deleted</Badge> : null}
             </p>
+            {a.hostWorkspaceName ? <p className="shared-by-line">Shared by {a.hostWorkspaceName} through a partnership</p> : null}
           </div>
         </div>
         <div className="page-actions">
+          {a.abilities.requestAccess && a.status === 'active' ? (
+            <Button icon={<RequestAccessIcon />} onClick={() => setRequesting(true)}>
+              Request share access
+            </Button>
+          ) : null}
           {a.abilities.update ? <Button onClick={() => setEditing(true)}>Edit</Button> : null}
           {a.abilities.delete ? (
             <Button variant="danger" onClick={() => setConfirmDelete(true)}>
@@ -293,6 +309,8 @@ export function AccountDetailPage() {
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tab === 'details' ? <DetailsTab account={a} /> : <AccountMembersTab account={a} />}
       </div>
+      {a.abilities.requestAccess ? <MyAccessRequests account={a} /> : null}
+      {requesting ? <RequestAccessDialog account={a} onClose={() => setRequesting(false)} /> : null}
 
       <AccountFormDialog open={editing} onClose={() => setEditing(false)} account={a} />
       <ConfirmDialog

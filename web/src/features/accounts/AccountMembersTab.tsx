@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { ACCOUNT_ROLE_LABELS, type DirectAccountRole } from '@shared/permissions';
 import type { AccountDetailDto, AccountMemberDto } from '@shared/accounts';
+import type { PartnershipAccountRole } from '@shared/partnerships';
 import { errorMessage, isApiError } from '../../api/client';
 import { Badge } from '../../components/Badge';
 import { RoleSelect } from '../../components/RoleSelect';
@@ -15,7 +16,27 @@ import { useToast } from '../../components/Toast';
 import { formatDate, formatRelative, initials } from '../../lib/format';
 import { ACCOUNT_ROLE_DESCRIPTIONS, DIRECT_ACCOUNT_ROLES } from '../../lib/roles';
 import { useMembers } from '../members/api';
+import { PendingAccessRequests } from './AccessRequestsPanel';
 import { useAccountMembers, useChangeAccountRole, useRemoveAccountMember, useShareAccount } from './api';
+import { useChangePartnershipMemberRole, useRemovePartnershipMember } from './partnership-api';
+
+/** Roles a guest member can hold on a host account through a partnership (never Owner, R-HG-21). */
+const PARTNERSHIP_ROLES: PartnershipAccountRole[] = ['collaborator', 'manager'];
+
+/**
+ * The partnership a member's access came through, when it did (a guest workspace member on a host
+ * account). Read defensively: older servers do not send the field.
+ */
+function partnershipOf(m: AccountMemberDto): { id: string; guestWorkspaceName: string } | null {
+  const p = (m as AccountMemberDto & { partnership?: { id: string; guestWorkspaceName: string } | null }).partnership;
+  return p && typeof p.id === 'string' ? p : null;
+}
+
+function sharedViaLabel(m: AccountMemberDto): string {
+  const p = partnershipOf(m);
+  if (p) return `Partnership with ${p.guestWorkspaceName}`;
+  return m.sharedVia === 'direct' ? 'Direct' : m.sharedVia;
+}
 
 /** Messages for the errors people can cause here, in product words. */
 function explain(e: unknown): string {
@@ -114,11 +135,75 @@ function ShareDialog({ account, existing, onClose }: { account: AccountDetailDto
 }
 
 function MemberRow({ m, account, onError }: { m: AccountMemberDto; account: AccountDetailDto; onError: (msg: string | null) => void }) {
+  const partnership = partnershipOf(m);
   const change = useChangeAccountRole(account.id);
   const remove = useRemoveAccountMember(account.id);
+  const changeGuest = useChangePartnershipMemberRole(account.id);
+  const removeGuest = useRemovePartnershipMember(account.id);
   const toast = useToast();
   const [confirming, setConfirming] = useState(false);
   const roleIsDirect = m.role === 'owner' || m.role === 'collaborator';
+  const roleIsPartnership = m.role === 'collaborator' || m.role === 'manager';
+  const removing = partnership ? removeGuest : remove;
+
+  const roleCell = (() => {
+    if (partnership && m.abilities.changeRole && roleIsPartnership) {
+      return (
+        <RoleSelect
+          id={`role-${m.userId}`}
+          personName={m.name}
+          value={m.role as PartnershipAccountRole}
+          roles={PARTNERSHIP_ROLES}
+          labels={ACCOUNT_ROLE_LABELS}
+          disabled={changeGuest.isPending}
+          onChange={(role) => {
+            onError(null);
+            changeGuest.mutate(
+              { partnershipId: partnership.id, userId: m.userId, role },
+              {
+                onSuccess: () => toast.success(`${m.name} is now ${ACCOUNT_ROLE_LABELS[role]}.`),
+                onError: (err) => onError(explain(err)),
+              },
+            );
+          }}
+        />
+      );
+    }
+    if (!partnership && m.abilities.changeRole && roleIsDirect) {
+      return (
+        <RoleSelect
+          id={`role-${m.userId}`}
+          personName={m.name}
+          value={m.role as DirectAccountRole}
+          roles={DIRECT_ACCOUNT_ROLES}
+          labels={ACCOUNT_ROLE_LABELS}
+          disabled={change.isPending}
+          onChange={(role) => {
+            onError(null);
+            change.mutate(
+              { userId: m.userId, role },
+              {
+                onSuccess: () => toast.success(`${m.name} is now ${ACCOUNT_ROLE_LABELS[role]}.`),
+                onError: (err) => onError(explain(err)),
+              },
+            );
+          }}
+        />
+      );
+    }
+    return <Badge tone={m.role === 'owner' ? 'accent' : 'neutral'}>{m.roleLabel}</Badge>;
+  })();
+
+  const confirmRemove = () => {
+    const done = {
+      onSuccess: () => {
+        setConfirming(false);
+        toast.success(`${m.name} no longer has access to “${account.label}”.`);
+      },
+    };
+    if (partnership) removeGuest.mutate({ partnershipId: partnership.id, userId: m.userId }, done);
+    else remove.mutate(m.userId, done);
+  };
 
   return (
     <tr>
@@ -131,35 +216,13 @@ function MemberRow({ m, account, onError }: { m: AccountMemberDto; account: Acco
             <div className="person-name">
               {m.name} {m.isYou ? <Badge>You</Badge> : null}
             </div>
+            {partnership ? <div className="person-email">{partnership.guestWorkspaceName}</div> : null}
           </div>
         </div>
       </td>
       <td className="muted">{m.email}</td>
-      <td>
-        {m.abilities.changeRole && roleIsDirect ? (
-          <RoleSelect
-            id={`role-${m.userId}`}
-            personName={m.name}
-            value={m.role as DirectAccountRole}
-            roles={DIRECT_ACCOUNT_ROLES}
-            labels={ACCOUNT_ROLE_LABELS}
-            disabled={change.isPending}
-            onChange={(role) => {
-              onError(null);
-              change.mutate(
-                { userId: m.userId, role },
-                {
-                  onSuccess: () => toast.success(`${m.name} is now ${ACCOUNT_ROLE_LABELS[role]}.`),
-                  onError: (err) => onError(explain(err)),
-                },
-              );
-            }}
-          />
-        ) : (
-          <Badge tone={m.role === 'owner' ? 'accent' : 'neutral'}>{m.roleLabel}</Badge>
-        )}
-      </td>
-      <td className="muted">{m.sharedVia === 'direct' ? 'Direct' : m.sharedVia}</td>
+      <td>{roleCell}</td>
+      <td className="muted">{sharedViaLabel(m)}</td>
       <td className="muted" title={m.grantedBy ? `By ${m.grantedBy.name}` : undefined}>
         {formatDate(m.grantedAt)}
       </td>
@@ -174,23 +237,19 @@ function MemberRow({ m, account, onError }: { m: AccountMemberDto; account: Acco
           open={confirming}
           onClose={() => {
             setConfirming(false);
-            remove.reset();
+            removing.reset();
           }}
           title={`Remove ${m.name}?`}
           confirmLabel="Remove access"
-          busy={remove.isPending}
-          error={remove.error ? <FormError error={explain(remove.error)} /> : null}
-          onConfirm={() =>
-            remove.mutate(m.userId, {
-              onSuccess: () => {
-                setConfirming(false);
-                toast.success(`${m.name} no longer has access to “${account.label}”.`);
-              },
-            })
-          }
+          busy={removing.isPending}
+          error={removing.error ? <FormError error={explain(removing.error)} /> : null}
+          onConfirm={confirmRemove}
         >
           <p>
-            {m.isYou ? 'You' : m.name} will no longer be able to use “{account.label}”. You can share it again later.
+            {m.isYou ? 'You' : m.name} will no longer be able to use “{account.label}”.{' '}
+            {partnership
+              ? `Their access came through the partnership with ${partnership.guestWorkspaceName}; an Owner can accept a new access request later.`
+              : 'You can share it again later.'}
           </p>
         </ConfirmDialog>
       </td>
@@ -218,6 +277,7 @@ export function AccountMembersTab({ account }: { account: AccountDetailDto }) {
           </Button>
         ) : null}
       </div>
+      {account.abilities.viewMembers ? <PendingAccessRequests account={account} /> : null}
       {rowError ? (
         <div style={{ padding: '12px 16px 0' }}>
           <FormError error={rowError} />

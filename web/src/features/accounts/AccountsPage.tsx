@@ -12,24 +12,51 @@ import { useDebounced, useTitle } from '../../lib/hooks';
 import { useCan } from '../auth/api';
 import { AccountFormDialog } from './AccountFormDialog';
 import { AppIcon } from './AppIcon';
+import { PartnerBadge, sharedByLabel } from './PartnerBadge';
+import { RequestAccessDialog, RequestAccessIcon } from './RequestAccessDialog';
 import { useAccountsList } from './api';
 
-function AccountCard({ a }: { a: AccountSummaryDto }) {
+/**
+ * One account. The card is a link to the account; a host's account shared with my workspace
+ * through a partnership carries the host's initial beside the app icon and "Shared by <Host>".
+ * Actions (Request share access) sit beside the link, not inside it.
+ */
+function AccountCard({ a, onRequestAccess }: { a: AccountSummaryDto; onRequestAccess: (a: AccountSummaryDto) => void }) {
+  const canRequest = a.abilities.requestAccess && a.status === 'active';
   return (
-    <Link to={`/accounts/${a.id}`} className="card account-card">
-      <div className="account-card-top">
-        <AppIcon application={a.application} />
-        <div className="account-title">
-          <strong>{a.label}</strong>
-          <span>{a.application}</span>
+    <div className={`account-card-wrap ${canRequest ? 'has-card-actions' : ''}`}>
+      <Link to={`/accounts/${a.id}`} className="card account-card">
+        <div className="account-card-top">
+          <span className="app-icon-stack">
+            <AppIcon application={a.application} />
+            {a.hostWorkspaceName ? <PartnerBadge hostName={a.hostWorkspaceName} /> : null}
+          </span>
+          <div className="account-title">
+            <strong>{a.label}</strong>
+            <span>{a.application}</span>
+          </div>
         </div>
-      </div>
-      <div className="account-username">{a.username || <span className="muted">No username</span>}</div>
-      <div className="account-card-foot">
-        <Badge tone={a.myRole === 'owner' ? 'accent' : 'neutral'}>Your role: {a.myRoleLabel}</Badge>
-        {a.status === 'deleted' ? <Badge tone="danger">Deleted</Badge> : null}
-      </div>
-    </Link>
+        <div className="account-username">{a.username || <span className="muted">No username</span>}</div>
+        {a.hostWorkspaceName ? <div className="account-shared-by">{sharedByLabel(a.hostWorkspaceName)}</div> : null}
+        <div className="account-card-foot">
+          <Badge tone={a.myRole === 'owner' ? 'accent' : 'neutral'}>Your role: {a.myRoleLabel}</Badge>
+          {a.status === 'deleted' ? <Badge tone="danger">Deleted</Badge> : null}
+        </div>
+      </Link>
+      {canRequest ? (
+        <div className="account-card-actions">
+          <button
+            type="button"
+            className="icon-btn"
+            aria-label="Request share access"
+            title={`Request share access for “${a.label}”`}
+            onClick={() => onRequestAccess(a)}
+          >
+            <RequestAccessIcon />
+          </button>
+        </div>
+      ) : null}
+    </div>
   );
 }
 
@@ -39,6 +66,7 @@ export function AccountsPage() {
   const [search, setSearch] = useState('');
   const [showDeleted, setShowDeleted] = useState(false);
   const [creating, setCreating] = useState(false);
+  const [requesting, setRequesting] = useState<AccountSummaryDto | null>(null);
   const q = useDebounced(search.trim(), 300);
   const status = showDeleted ? 'deleted' : 'active';
   const list = useAccountsList({ q, status });
@@ -111,7 +139,7 @@ export function AccountsPage() {
           </p>
           <div className="account-grid">
             {items.map((a) => (
-              <AccountCard key={a.id} a={a} />
+              <AccountCard key={a.id} a={a} onRequestAccess={setRequesting} />
             ))}
           </div>
           {list.hasNextPage ? (
@@ -124,6 +152,7 @@ export function AccountsPage() {
         </>
       )}
       <AccountFormDialog open={creating} onClose={() => setCreating(false)} />
+      {requesting ? <RequestAccessDialog account={requesting} onClose={() => setRequesting(null)} /> : null}
     </>
   );
 }
