@@ -115,12 +115,14 @@ describe('sharing an account with a Collaborator', () => {
     expect(JSON.parse(direct.body)).toMatchObject({ error: { code: 'forbidden' } });
 
     // --- The search over everything Uma's browser received and sent. ---
-    await uma.waitForLoadState('networkidle');
+    await umaTraffic.idle(); // not 'networkidle': the live-updates stream stays open
     await umaTraffic.settled();
     const api = umaTraffic.exchanges.filter((x) => apiPath(x.url).startsWith('/api/v1/'));
     expect(api.length, `API exchanges recorded: ${api.map((x) => `${x.method} ${apiPath(x.url)}`).join(', ')}`).toBeGreaterThanOrEqual(5);
     const list = api.find((x) => x.method === 'GET' && apiPath(x.url) === '/api/v1/accounts' && x.status === 200);
     expect(list, 'GET /api/v1/accounts was recorded').toBeDefined();
+    // The app shell opened its live-updates stream (ADR 0010).
+    expect(api.some((x) => x.method === 'GET' && apiPath(x.url) === '/api/v1/live' && x.status === 200), 'the live-updates stream opened').toBe(true);
     expect(list!.responseBody).toContain(label);
     const detail = api.find((x) => x.method === 'GET' && apiPath(x.url) === `/api/v1/accounts/${accountId}` && x.status === 200);
     expect(detail, `GET /api/v1/accounts/${accountId} was recorded`).toBeDefined();
