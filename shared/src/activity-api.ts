@@ -6,6 +6,9 @@ import { ActivityEventTypeSchema, ActivityRangePresetSchema } from './activity';
  *
  * Visibility (R-C-05): Admins and the Owner (workspace action `activity.viewAll`) see every event of
  * the workspace; everyone else sees the events they caused plus events on accounts they Own.
+ * Host-guest partnerships (R-HG-20, Q10): a guest workspace's Admins also see the partnership's events
+ * and the events on accounts shared through it; its other members the ones they caused or that
+ * target them. Host people appear there as "Host user", without email, IP or client.
  */
 
 /** The longest custom range the Activity view accepts. */
@@ -72,6 +75,10 @@ export type ActivityQuery = z.infer<typeof ActivityQuerySchema>;
 export type ActivityQueryInput = z.input<typeof ActivityQuerySchema>;
 
 export const ActivityPersonSchema = z.object({ id: z.uuid(), email: z.string() });
+/** What a masked actor is called: a host person seen from the guest workspace (spec Q10). */
+export const ACTIVITY_HOST_USER_LABEL = 'Host user';
+/** A host person seen from the guest workspace: a name only, no id, no email (spec Q10). */
+export const ActivityMaskedPersonSchema = z.object({ id: z.null(), email: z.null(), name: z.literal(ACTIVITY_HOST_USER_LABEL) });
 export const ActivityAccountRefSchema = z.object({ id: z.uuid(), label: z.string() });
 
 export const ActivityItemSchema = z
@@ -80,11 +87,15 @@ export const ActivityItemSchema = z
     id: z.string(),
     type: ActivityEventTypeSchema,
     createdAt: z.iso.datetime(),
-    /** Who did it (email as it was at the time); null for system events. */
-    actor: ActivityPersonSchema.nullable(),
+    /**
+     * Who did it (email as it was at the time); null for system events. A host person seen from a
+     * guest workspace is `{ id: null, email: null, name: "Host user" }`, and the item's IP and
+     * client are then null too.
+     */
+    actor: z.union([ActivityPersonSchema, ActivityMaskedPersonSchema]).nullable(),
     /** The account it concerns, with its current label; null when none. */
     account: ActivityAccountRefSchema.nullable(),
-    /** The person it was done to (invited, shared with, removed…); null when none. */
+    /** The person it was done to (invited, shared with, removed…); null when none. A masked host person has id null and email "Host user". */
     target: z.object({ id: z.uuid().nullable(), email: z.string() }).nullable(),
     /** One line for people, e.g. `Olive shared “Acme Instagram” with sam@example.com as Collaborator`. */
     summary: z.string(),

@@ -1,6 +1,6 @@
 import { ActivityEventTypeSchema } from '@shared/activity';
 import type { ActivityItemDto } from '@shared/activity-api';
-import type { ActivityRow } from './activity.repository';
+import { HOST_USER_LABEL, type ActivityRow } from './activity.repository';
 import { summarizeActivity } from './activity.summary';
 import { parseUserAgent } from './user-agent';
 
@@ -23,10 +23,15 @@ export function presentActivity(row: ActivityRow): ActivityItemDto {
     // Types are never renamed (stored contract); a row from a newer build still presents.
     type: (type.success ? type.data : row.type) as ActivityItemDto['type'],
     createdAt: row.createdAt.toISOString(),
-    actor: row.actorUserId ? { id: row.actorUserId, email: row.actorEmail ?? '' } : null,
+    // A host person seen from the guest workspace (spec Q10): a name, never an id or an email.
+    actor: row.actorMasked
+      ? { id: null, email: null, name: HOST_USER_LABEL }
+      : row.actorUserId
+        ? { id: row.actorUserId, email: row.actorEmail ?? '' }
+        : null,
     account: row.accountId && accountLabel !== null ? { id: row.accountId, label: accountLabel } : null,
-    target: targetEmail !== null ? { id: row.targetUserId, email: targetEmail } : null,
-    summary: summarizeActivity(row.type, row.data, row.actorName ?? row.actorEmail),
+    target: targetEmail !== null ? { id: row.targetMasked ? null : row.targetUserId, email: targetEmail } : null,
+    summary: summarizeActivity(row.type, row.data, row.actorMasked ? HOST_USER_LABEL : (row.actorName ?? row.actorEmail)),
     data,
     ip: row.ip,
     location: null,
@@ -54,7 +59,7 @@ export function activityCsvRecord(row: ActivityRow): string[] {
     item.type,
     item.account?.label ?? '',
     row.accountApplication ?? str(data.application) ?? '',
-    item.actor?.email ?? '',
+    item.actor ? (item.actor.email ?? item.actor.name) : '',
     item.ip ?? '',
     item.os ?? '',
     item.browser ?? '',
