@@ -13,6 +13,7 @@ import { formatDemoLogins, saveDemoLogins, seedDemoData, type DemoLogin } from '
 import type { AppDeps } from './deps';
 import { systemClock } from './lib/clock';
 import { startHousekeeping } from './modules/auth/housekeeping';
+import { startPartnershipExpiry } from './modules/partnerships/partnerships.jobs';
 import { startOutboxWorker } from './modules/email/outbox.worker';
 import { createLiveHub } from './modules/live/live.hub';
 import { loadKeyring } from './modules/vault/keyring';
@@ -70,11 +71,13 @@ async function main(): Promise<void> {
   }
   const outboxWorker = startOutboxWorker(deps, { logger: app.log.child({ component: 'outbox' }) });
   const housekeeping = startHousekeeping(deps, app.log.child({ component: 'housekeeping' }));
+  const partnershipExpiry = startPartnershipExpiry(deps, app.log.child({ component: 'partnership-expiry' }));
 
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     await outboxWorker.stop();
     await housekeeping.stop();
+    await partnershipExpiry.stop();
     await app.close();
     await database.close();
     process.exit(0);

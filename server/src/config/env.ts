@@ -36,6 +36,8 @@ export const EnvSchema = z.object({
   LATCHKEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Trust X-Forwarded-* from a reverse proxy (for client IPs and https detection). */
   LATCHKEY_TRUST_PROXY: bool.default(false),
+  /** A pending host-guest partnership request expires this many days after it was (re)sent (spec Q5). */
+  LATCHKEY_PARTNERSHIP_REQUEST_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -59,6 +61,8 @@ export interface Config {
   skipSeed: boolean;
   logLevel: Env['LATCHKEY_LOG_LEVEL'];
   trustProxy: boolean;
+  /** How long a pending partnership request lives before the expiry job ends it. */
+  partnershipRequestTtlMs: number;
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
@@ -105,5 +109,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     skipSeed: e.LATCHKEY_SKIP_SEED,
     logLevel: e.LATCHKEY_LOG_LEVEL,
     trustProxy: e.LATCHKEY_TRUST_PROXY,
+    partnershipRequestTtlMs: e.LATCHKEY_PARTNERSHIP_REQUEST_TTL_DAYS * 86_400_000,
   };
 }

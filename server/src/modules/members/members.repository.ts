@@ -333,14 +333,15 @@ export const membersRepository = {
   },
 
   /**
-   * Revoke every unrevoked grant the user holds in this workspace, including future-dated and
-   * expired ones. Returns the affected account ids.
+   * Revoke every unrevoked grant the user holds in this workspace (by subject workspace: the
+   * direct grants here AND the grants through host-guest partnerships this workspace is the
+   * guest of, R-HG-18), including future-dated and expired ones. Returns the affected account ids.
    */
   async revokeAllGrants(tx: Db, workspaceId: string, userId: string, by: string, reason: string, now: Date): Promise<string[]> {
     const rows = await tx
       .update(grants)
       .set({ revokedAt: now, revokedBy: by, revokeReason: reason })
-      .where(and(eq(grants.workspaceId, workspaceId), eq(grants.userId, userId), isNull(grants.revokedAt)))
+      .where(and(eq(grants.subjectWorkspaceId, workspaceId), eq(grants.userId, userId), isNull(grants.revokedAt)))
       .returning({ accountId: grants.accountId });
     return rows.map((r) => r.accountId);
   },

@@ -24,6 +24,7 @@ import { issueSession, type IssuedSession } from '../auth/session-issuer';
 import { sessionsRepository } from '../auth/sessions.repository';
 import { enqueueEmail } from '../email/outbox';
 import { workspacesRepository } from '../workspaces/workspaces.repository';
+import { partnershipMemberRemoved } from '../partnerships/partnerships.jobs';
 import { inviteEmail } from './members.emails';
 import { presentInvite, presentMember } from './members.presenter';
 import { membersRepository as repo, type MemberRow } from './members.repository';
@@ -267,6 +268,7 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
         await repo.markRemoved(tx, wsId, target.userId, ctx.actor.userId, now);
         const endedSessions = await sessionsRepository.endAllForUser(tx, target.userId, 'member_removed', now, { workspaceId: wsId });
         const touched = await repo.revokeAllGrants(tx, wsId, target.userId, ctx.actor.userId, 'member_removed', now);
+        await partnershipMemberRemoved(tx, deps, { workspaceId: wsId, workspaceName: ctx.actor.workspaceName, userId: target.userId, by: ctx.actor.userId, now });
         const orphans = await repo.accountsWithoutOwner(tx, wsId, [...new Set(touched)], now);
         await repo.grantDirectOwner(tx, wsId, orphans, ctx.actor.userId, now);
         await repo.revokePendingInvitesForEmail(tx, wsId, target.email, now);

@@ -1,0 +1,115 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppDeps } from '../../deps';
+import type { Db } from '../../db/client';
+import { NO_REQUEST } from '../../lib/request-context';
+import { inTransaction } from '../../lib/tx';
+import { recordActivity } from '../activity/activity.recorder';
+import { enqueueEmail } from '../email/outbox';
+import { partnershipEmail } from './partnerships.emails';
+import { partnershipsLifecycleRepository as life } from './partnerships.repository';
+import { queryRows } from '../../db/client';
+import { sql } from 'drizzle-orm';
+
+type Deps = Pick<AppDeps, 'db' | 'clock' | 'vault' | 'config' | 'live'>;
+
+export const EXPIRY_BATCH = 50;
+
+async function names(tx: Db, hostId: string, guestId: string): Promise<{ host: string; guest: string }> {
+  const rows = await queryRows<{ id: string; name: string }>(tx, sql`select id, name from workspaces where id in (${hostId}::uuid, ${guestId}::uuid)`);
+  return { host: rows.find((r) => r.id === hostId)!.name, guest: rows.find((r) => r.id === guestId)!.name };
+}
+
+/**
+ * Expire pending partnership requests past `expires_at` (spec Q5): state → expired, one
+ * 'Partnership Expired' event (no actor) and an email to the Partnership Owners each, in batches;
+ * rows are claimed FOR UPDATE SKIP LOCKED so concurrent runs and user actions never collide.
+ * Returns how many expired.
+ */
+export async function runPartnershipExpiry(deps: Deps): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await inTransaction(deps.db, async (tx) => {
+      const now = deps.clock.now();
+      const rows = await life.claimExpired(tx, now, EXPIRY_BATCH);
+      for (const r of rows) {
+        const { host, guest } = await names(tx, r.hostWorkspaceId, r.guestWorkspaceId);
+        await life.update(tx, r.hostWorkspaceId, r.id, { state: 'expired', updatedAt: now });
+        await recordActivity(
+          tx,
+          { type: 'Partnership Expired', data: { partnershipId: r.id, hostWorkspaceName: host, guestWorkspaceName: guest, fromState: r.state } },
+          { workspaceId: r.hostWorkspaceId, partnerWorkspaceId: r.guestWorkspaceId, actor: null, meta: NO_REQUEST, at: now },
+        );
+        const owners = (await life.owners(tx, r.hostWorkspaceId, [r.id])).get(r.id) ?? [];
+        for (const o of owners) {
+          if (!(await life.activeMember(tx, r.hostWorkspaceId, o.userId))) continue;
+          await enqueueEmail(
+            tx,
+            deps.vault,
+            partnershipEmail('expired', { publicUrl: deps.config.publicUrl, partnershipId: r.id, hostName: host, guestName: guest }, { email: o.email, workspaceId: r.hostWorkspaceId }),
+            now,
+          );
+        }
+        await deps.live.publish(tx, { workspaceIds: [r.hostWorkspaceId, r.guestWorkspaceId], topics: ['partnerships', 'activity'] });
+      }
+      return rows.length;
+    });
+    total += n;
+    if (n < EXPIRY_BATCH) return total;
+  }
+}
+
+/** Run the expiry job now and then every `intervalMs` (default 10 minutes), like auth housekeeping. */
+export function startPartnershipExpiry(deps: Deps, log: FastifyBaseLogger, intervalMs = 10 * 60_000) {
+  let running: Promise<void> | null = null;
+  const tick = () => {
+    running ??= runPartnershipExpiry(deps)
+      .then((n) => {
+        if (n) log.info({ expired: n }, 'partnership requests expired');
+      })
+      .catch((err: unknown) => log.warn({ err }, 'partnership expiry failed; will retry'))
+      .finally(() => {
+        running = null;
+      });
+  };
+  tick();
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+/**
+ * Member removal cascade (R-HG-18, Q4), run inside members.service remove()'s transaction after
+ * the member's grants were revoked (by subject workspace, so partnership grants went too):
+ * pending access requests they sent or were the target of in this (guest) workspace are
+ * cancelled; where they were a guest contact the contact is cleared (the guest side picks a new
+ * one); their Partnership Owner rows in this (host) workspace go, and every host Admin is told
+ * about a partnership left without owner.
+ */
+export async function partnershipMemberRemoved(
+  tx: Db,
+  deps: Pick<AppDeps, 'vault' | 'config'>,
+  v: { workspaceId: string; workspaceName: string; userId: string; by: string; now: Date },
+): Promise<{ cancelledRequests: number; contactCleared: number; orphaned: number }> {
+  const cancelledRequests = await life.cancelRequestsOfMember(tx, v.workspaceId, v.userId, v.by, v.now);
+  const cleared = await life.clearGuestContact(tx, v.workspaceId, v.userId, v.now);
+  const orphaned = await life.dropOwnerEverywhere(tx, v.workspaceId, v.userId);
+  if (orphaned.length > 0) {
+    const admins = await life.admins(tx, v.workspaceId);
+    for (const o of orphaned) {
+      for (const a of admins) {
+        await enqueueEmail(
+          tx,
+          deps.vault,
+          partnershipEmail('orphaned', { publicUrl: deps.config.publicUrl, partnershipId: o.id, hostName: v.workspaceName, guestName: o.guestName }, { email: a.email, workspaceId: v.workspaceId }),
+          v.now,
+        );
+      }
+    }
+  }
+  return { cancelledRequests, contactCleared: cleared.length, orphaned: orphaned.length };
+}
