@@ -47,7 +47,6 @@ export function PendingAccessRequests({ account }: { account: { id: string; labe
           <thead>
             <tr>
               <th scope="col">Name</th>
-              <th scope="col">Email</th>
               <th scope="col">Requested role</th>
               <th scope="col">Requested by</th>
               <th scope="col">Requested</th>
@@ -104,15 +103,17 @@ function PendingRow({
             <div className="person-name" id={nameId}>
               {r.target.name}
             </div>
-            <div className="person-email">{r.partnerName}</div>
+            <div className="person-email">{r.target.email}</div>
           </div>
         </div>
       </td>
-      <td className="muted">{r.target.email}</td>
       <td>
         <Badge>{ACCOUNT_ROLE_LABELS[r.role]}</Badge>
       </td>
-      <td className="muted">{r.requester.name}</td>
+      <td className="muted">
+        {r.requester.name}
+        <div className="person-email">{r.partnerName}</div>
+      </td>
       <td className="muted nowrap" title={formatDateTime(r.createdAt)}>
         {formatRelative(r.createdAt)}
       </td>

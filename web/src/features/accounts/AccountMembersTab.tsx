@@ -216,7 +216,6 @@ function MemberRow({ m, account, onError }: { m: AccountMemberDto; account: Acco
             <div className="person-name">
               {m.name} {m.isYou ? <Badge>You</Badge> : null}
             </div>
-            {partnership ? <div className="person-email">{partnership.guestWorkspaceName}</div> : null}
           </div>
         </div>
       </td>

@@ -59,6 +59,7 @@ export function RequestAccessDialog({ account, onClose }: { account: { id: strin
   const [pickError, setPickError] = useState<string | null>(null);
   const searchId = useId();
   const listId = useId();
+  const roleId = useId();
 
   const managerAllowed = candidates.data?.managerRoleAllowed === true;
   const collaboratorOnlyPicked = picked.filter((p) => p.collaboratorOnly);
@@ -199,11 +200,13 @@ export function RequestAccessDialog({ account, onClose }: { account: { id: strin
                     value={r}
                     checked={effectiveRole === r}
                     disabled={disabled}
+                    aria-labelledby={`${roleId}-${r}`}
+                    aria-describedby={`${roleId}-${r}-help`}
                     onChange={() => setRole(r)}
                   />
                   <div>
-                    <strong>{ACCOUNT_ROLE_LABELS[r]}</strong>
-                    <span>
+                    <strong id={`${roleId}-${r}`}>{ACCOUNT_ROLE_LABELS[r]}</strong>
+                    <span id={`${roleId}-${r}-help`}>
                       {disabled
                         ? `Login-Only members can be Collaborators only (${collaboratorOnlyPicked.map((p) => p.name).join(', ')}).`
                         : ROLE_HELP[r]}
@@ -213,6 +216,9 @@ export function RequestAccessDialog({ account, onClose }: { account: { id: strin
               );
             })}
         </div>
+        {candidates.data && !managerAllowed ? (
+          <p className="form-note">The host lets you request the Collaborator role only; an Owner can change the role later.</p>
+        ) : null}
       </fieldset>
     </Dialog>
   );
