@@ -19,7 +19,7 @@ import { insertAccount } from './world';
  *
  * Host H:  hostOwner (workspace Owner), hostAdmin, hostUser (plain User, no relation to the
  *          partnership), partnershipOwner (User, Partnership Owner), accountOwner (User, direct
- *          Owner of the shared account), hostSpare (User: target for "add owner" / "transfer"),
+ *          Owner of the shared account), hostLoginOnly (Login-Only: no Partners page), hostSpare (User: target for "add owner" / "transfer"),
  *          ownerSpare (User, second Partnership Owner: target for "remove owner").
  * Guest G: guestOwner (workspace Owner, no grant), guestAdmin (Admin, the guest contact: Manager
  *          share grant), guestManager (User, Manager through the partnership), guestCollaborator
@@ -41,6 +41,7 @@ export type PartnerActor =
   | 'hostUser'
   | 'partnershipOwner'
   | 'accountOwner'
+  | 'hostLoginOnly'
   | 'guestAdmin'
   | 'guestManager'
   | 'guestCollaborator'
@@ -54,6 +55,7 @@ export const PARTNER_ACTORS: PartnerActor[] = [
   'hostUser',
   'partnershipOwner',
   'accountOwner',
+  'hostLoginOnly',
   'guestAdmin',
   'guestManager',
   'guestCollaborator',
@@ -61,7 +63,7 @@ export const PARTNER_ACTORS: PartnerActor[] = [
   'removedGuest',
   'otherAdmin',
 ];
-const HOST_ACTORS = new Set<PartnerActor>(['hostOwner', 'hostAdmin', 'hostUser', 'partnershipOwner', 'accountOwner']);
+const HOST_ACTORS = new Set<PartnerActor>(['hostOwner', 'hostAdmin', 'hostUser', 'partnershipOwner', 'accountOwner', 'hostLoginOnly']);
 const GUEST_ACTORS = new Set<PartnerActor>(['guestAdmin', 'guestManager', 'guestCollaborator', 'guestMember', 'removedGuest']);
 export const sideOf = (a: PartnerActor): 'host' | 'guest' | 'other' | 'none' =>
   HOST_ACTORS.has(a) ? 'host' : GUEST_ACTORS.has(a) ? 'guest' : a === 'otherAdmin' ? 'other' : 'none';
@@ -74,6 +76,7 @@ const PEOPLE: PersonName[] = [
   'hostUser',
   'partnershipOwner',
   'accountOwner',
+  'hostLoginOnly',
   'hostSpare',
   'ownerSpare',
   'guestOwner',
@@ -129,7 +132,7 @@ export async function buildPair(p: PartnerPeople, state: PartnershipState): Prom
   const { workspace: h } = await createWorkspace(deps, { name: `Host ${tag}`, ownerEmail: u.hostOwner.email });
   const { workspace: g } = await createWorkspace(deps, { name: `Guest ${tag}`, ownerEmail: u.guestOwner.email });
   const now = deps.clock.now();
-  const m = (workspaceId: string, who: PersonName, role: 'admin' | 'user') => ({ workspaceId, userId: u[who].userId, role });
+  const m = (workspaceId: string, who: PersonName, role: 'admin' | 'user' | 'login_only') => ({ workspaceId, userId: u[who].userId, role });
   await deps.db
     .insert(memberships)
     .values([
@@ -137,6 +140,7 @@ export async function buildPair(p: PartnerPeople, state: PartnershipState): Prom
       m(h.id, 'hostUser', 'user'),
       m(h.id, 'partnershipOwner', 'user'),
       m(h.id, 'accountOwner', 'user'),
+      m(h.id, 'hostLoginOnly', 'login_only'),
       m(h.id, 'hostSpare', 'user'),
       m(h.id, 'ownerSpare', 'user'),
       m(g.id, 'guestAdmin', 'admin'),

@@ -57,8 +57,14 @@ const P = (w: PartnerPair) => `/api/v1/partnerships/${w.partnershipId}`;
 
 const CASES: Case[] = [
   // ── Lifecycle (server/src/modules/partnerships) ──
-  // Every member with "Access the Partners page" (User, Admin, Owner) lists their own workspace's partnerships.
-  { route: 'GET /api/v1/partnerships', state: 'active', request: () => ({ url: '/api/v1/partnerships?view=all' }), expect: only(200) },
+  // Every member with "Access the Partners page" (User, Admin, Owner) lists their own workspace's partnerships;
+  // Login-Only members have no Partners page (§4.1).
+  {
+    route: 'GET /api/v1/partnerships',
+    state: 'active',
+    request: () => ({ url: '/api/v1/partnerships?view=all' }),
+    expect: only(200, { hostLoginOnly: 403 }),
+  },
   {
     // Any User, Admin or Owner may request a partnership with a workspace they are not partnered with (R-HG-02).
     // The target is a fresh workspace, so every actor's own workspace is free to ask.
@@ -68,7 +74,7 @@ const CASES: Case[] = [
       const { workspace } = await createWorkspace(p.deps, { name: 'Target (X)', ownerEmail: p.people.otherAdmin.email });
       return { url: '/api/v1/partnerships', body: { workspaceId: workspace.publicId, partnerEmail: uniqueEmail('partner'), reason: 'Agency work' } };
     },
-    expect: only(201),
+    expect: only(201, { hostLoginOnly: 403 }),
   },
   { route: 'GET /api/v1/partnerships/:id', state: 'active', request: (w) => ({ url: P(w) }), expect: only(404, { ...hostManagers(200), guestAdmin: 200 }) },
   {
