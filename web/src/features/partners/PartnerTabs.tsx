@@ -35,7 +35,7 @@ function SharedAccountRow({ partnership, a }: { partnership: PartnershipDto; a: 
       <td className="muted">{a.memberCount}</td>
       <td className="actions">
         {a.abilities.remove ? (
-          <MoreActionsMenu label={`More actions for ${a.label}`} items={[{ label: 'Remove', onSelect: () => setConfirming(true) }]} />
+          <MoreActionsMenu label={`Actions for ${a.label}`} items={[{ label: 'Remove', onSelect: () => setConfirming(true) }]} />
         ) : null}
         <ConfirmDialog
           open={confirming}
@@ -71,7 +71,15 @@ export function AccountsTab({ partnership }: { partnership: PartnershipDto }) {
   if (!partnership.abilities.viewAccounts) return null;
   if (q.isPending) return <Loading label="Loading shared accounts…" />;
   if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} />;
+  const hidden = partnership.sharedAccountCount - q.data.items.length;
+  const hiddenNote =
+    hidden > 0 ? (
+      <p className="muted partner-hidden-note">
+        {hidden} more shared account{hidden === 1 ? ' is' : 's are'} not listed: you see only the accounts you can access yourself.
+      </p>
+    ) : null;
   if (q.data.items.length === 0) {
+    if (hiddenNote) return hiddenNote;
     return (
       <EmptyState title="No accounts shared yet">
         {partnership.side === 'host'
@@ -82,6 +90,7 @@ export function AccountsTab({ partnership }: { partnership: PartnershipDto }) {
   }
   return (
     <div className="table-wrap">
+      {hiddenNote}
       <table className="table">
         <thead>
           <tr>
@@ -157,7 +166,7 @@ function MemberAccessRows({ partnership, m }: { partnership: PartnershipDto; m: 
           <td className="actions">
             {acc.abilities.remove ? (
               <MoreActionsMenu
-                label={`More actions for ${m.name} on ${acc.accountLabel}`}
+                label={`Actions for ${m.name} on ${acc.accountLabel}`}
                 items={[{ label: 'Remove', onSelect: () => setRemoving({ accountId: acc.accountId, accountLabel: acc.accountLabel }) }]}
               />
             ) : null}

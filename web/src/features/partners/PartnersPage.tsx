@@ -134,7 +134,7 @@ export function PartnersPage() {
             <div className="workspace-id">
               <span className="workspace-id-label">Workspace ID</span>
               <div className="id-box">
-                <code>{q.data.workspaceId}</code>
+                <code data-testid="workspace-id">{q.data.workspaceId}</code>
                 <CopyButton value={q.data.workspaceId} label="Copy Workspace ID" />
               </div>
             </div>

@@ -279,6 +279,7 @@ export function PartnershipDetails({
         <div className="callout" role="note" id={`share-why-${p.id}`}>
           <InfoIcon />
           <p>
+            {p.state === 'declined_by_guest' && stateText ? `${stateText} ` : ''}
             Available once {p.partnerName} accepts.
             {p.state === 'awaiting_host_admin' ? ' An admin of your workspace must approve the request first.' : ''}
           </p>

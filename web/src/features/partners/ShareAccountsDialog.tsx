@@ -123,8 +123,7 @@ export function ShareAccountsDialog({ partnership, onClose }: { partnership: Par
                   </span>
                 </label>
                 {role ? (
-                  <fieldset className="share-roles">
-                    <legend className="visually-hidden">Role for {a.label}</legend>
+                  <div className="share-roles" role="radiogroup" aria-label={`Role for ${a.label}`}>
                     {ROLES.map((r) => (
                       <label key={r} className="checkbox">
                         <input
@@ -137,7 +136,7 @@ export function ShareAccountsDialog({ partnership, onClose }: { partnership: Par
                         {PARTNER_ROLE_LABELS[r]}
                       </label>
                     ))}
-                  </fieldset>
+                  </div>
                 ) : null}
               </li>
             );
