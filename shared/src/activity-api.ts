@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ActivityEventTypeSchema, ActivityRangePresetSchema } from './activity';
+import { ActivityEventTypeSchema, ActivityRangePresetSchema, type ActivityEventType } from './activity';
 
 /**
  * Activity view contracts (GET /activity, GET /activity/export), shared by the API and the web app.
@@ -122,6 +122,22 @@ export const ActivityListResponseSchema = z
   })
   .meta({ id: 'ActivityListResponse' });
 export type ActivityListResponse = z.infer<typeof ActivityListResponseSchema>;
+
+/** Event types of host-guest partnerships, grouped apart in the Activity page's type filter. */
+export const ACTIVITY_PARTNERSHIP_EVENT_TYPES: readonly ActivityEventType[] = [
+  'Partnership Requested',
+  'Partnership Accepted',
+  'Partnership Declined',
+  'Partnership Updated',
+  'Partnership Expired',
+  'Partnership Removed',
+  'Account Shared Via Partnership',
+  'Account Removed From Partnership',
+  'Access Requested',
+  'Access Request Accepted',
+  'Access Request Declined',
+  'Access Request Cancelled',
+];
 
 /** Columns of the CSV export, in order. */
 export const ACTIVITY_CSV_COLUMNS = ['Time (UTC ISO)', 'Event', 'Account', 'App', 'User', 'IP', 'OS', 'Browser', 'Device', 'Details'] as const;

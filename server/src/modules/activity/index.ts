@@ -22,7 +22,9 @@ export const activityModule: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (a
         tags: ['activity'],
         summary: 'Activity events I may see, newest first',
         description:
-          'Admins and the Owner see every event of the workspace; everyone else sees the events they caused and events on accounts they Own. Filters combine; pass `nextCursor` as `cursor` for the next page.',
+          'Admins and the Owner see every event of the workspace; everyone else sees the events they caused and events on accounts they Own. ' +
+          'A guest workspace also sees the events of its host-guest partnerships (Admins: all of them; members: those they caused or that target them), with host people shown as "Host user" (no id, email, IP or client). ' +
+          'Filters combine; pass `nextCursor` as `cursor` for the next page.',
         querystring: ActivityQuerySchema,
         response: { 200: ActivityListResponseSchema, ...errors },
       },

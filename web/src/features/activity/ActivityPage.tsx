@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { ActivityEventTypeSchema, type ActivityRangePreset } from '@shared/activity';
-import type { ActivityItemDto } from '@shared/activity-api';
+import { ACTIVITY_PARTNERSHIP_EVENT_TYPES, type ActivityItemDto } from '@shared/activity-api';
 import { Button } from '../../components/Button';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorState } from '../../components/ErrorState';
@@ -14,6 +14,9 @@ import { useAllAccountsForSelect } from '../accounts/api';
 import { useCan } from '../auth/api';
 import { useMembers } from '../members/api';
 import { activityExportUrl, useActivity, type ActivityFilters } from './api';
+
+const PARTNERSHIP_TYPES = new Set<string>(ACTIVITY_PARTNERSHIP_EVENT_TYPES);
+const CORE_TYPES = ActivityEventTypeSchema.options.filter((t) => !PARTNERSHIP_TYPES.has(t));
 
 const PRESETS: { value: ActivityRangePreset; label: string }[] = [
   { value: 'today', label: 'Today' },
@@ -50,7 +53,18 @@ function Row({ e }: { e: ActivityItemDto }) {
         <div className="person-email">{e.summary}</div>
       </td>
       <td>{e.account ? e.account.label : <span className="muted">—</span>}</td>
-      <td>{e.actor ? e.actor.email : <span className="muted">System</span>}</td>
+      <td>
+        {!e.actor ? (
+          <span className="muted">System</span>
+        ) : e.actor.email === null ? (
+          // A host person seen from the guest workspace (spec Q10): a name only, nothing to open.
+          <span className="muted" title="Someone in the host workspace of a partnership">
+            {e.actor.name}
+          </span>
+        ) : (
+          e.actor.email
+        )}
+      </td>
       <td className="muted">
         <div className="mono">{e.ip ?? '—'}</div>
         {client ? <div style={{ fontSize: 12 }}>{client}</div> : null}
@@ -139,11 +153,20 @@ export function ActivityPage() {
         ) : null}
         <SelectField label="Event type" value={type} onChange={(e) => setType(e.target.value)}>
           <option value="">All events</option>
-          {ActivityEventTypeSchema.options.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
+          <optgroup label="Workspace and accounts">
+            {CORE_TYPES.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </optgroup>
+          <optgroup label="Partnerships">
+            {ACTIVITY_PARTNERSHIP_EVENT_TYPES.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </optgroup>
         </SelectField>
       </div>
       {customError ? (
