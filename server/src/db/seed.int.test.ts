@@ -35,6 +35,16 @@ describe('demo seed', () => {
       ['Acme TikTok', 'collaborator'],
     ]);
 
+    // One active partnership Acme Corp → Northwind Agency: Acme's Admin owns it, Northwind's Admin accepted it.
+    const partnerships = await queryRows<{ state: string; owner: string; contact: string; host: string; guest: string }>(
+      t.deps.db,
+      sql`select p.state, (select u.email from partnership_owners po join users u on u.id = po.user_id where po.partnership_id = p.id) as owner,
+            c.email as contact, h.name as host, g.name as guest
+          from partnerships p join workspaces h on h.id = p.host_workspace_id join workspaces g on g.id = p.guest_workspace_id
+          left join users c on c.id = p.guest_contact_user_id`,
+    );
+    expect(partnerships).toEqual([{ state: 'active', owner: 'adam@acme.test', contact: 'nate@northwind.test', host: 'Acme Corp', guest: 'Northwind Agency' }]);
+
     // The printed format is what the browser tests parse.
     const printed = formatDemoLogins(logins!);
     expect(printed).toContain('  Workspace: Acme Corp');

@@ -8,6 +8,7 @@ import { NO_REQUEST, type Ctx } from '../lib/request-context';
 import { inTransaction } from '../lib/tx';
 import { recordActivity } from '../modules/activity/activity.recorder';
 import { createAccountsService } from '../modules/accounts/accounts.service';
+import { createPartnershipsService } from '../modules/partnerships/partnerships.service';
 import { workspacesRepository } from '../modules/workspaces/workspaces.repository';
 import { createWorkspacesService } from '../modules/workspaces/workspaces.service';
 import { queryRows } from './client';
@@ -151,6 +152,8 @@ export async function seedDemoData(deps: AppDeps): Promise<DemoLogin[] | null> {
   const workspaces = createWorkspacesService(deps);
   const accountsService = createAccountsService(deps);
   const logins: DemoLogin[] = [];
+  /** Per workspace name: its public Workspace ID and a Ctx builder by member email (for the partnership below). */
+  const built = new Map<string, { publicId: string; ctxFor: (email: string) => Ctx }>();
 
   for (const spec of DEMO) {
     const ownerSpec = spec.people.find((p) => p.role === 'owner')!;
@@ -200,6 +203,8 @@ export async function seedDemoData(deps: AppDeps): Promise<DemoLogin[] | null> {
       };
     };
 
+    built.set(spec.name, { publicId: workspace.publicId, ctxFor });
+
     for (const acc of spec.accounts) {
       const created = await accountsService.create(ctxFor(acc.owner), {
         label: acc.label,
@@ -216,7 +221,31 @@ export async function seedDemoData(deps: AppDeps): Promise<DemoLogin[] | null> {
       }
     }
   }
+  const acme = built.get('Acme Corp')!;
+  const northwind = built.get('Northwind Agency')!;
+  await seedPartnerships(deps, {
+    hostAdmin: acme.ctxFor('adam@acme.test'),
+    guestAdmin: northwind.ctxFor('nate@northwind.test'),
+    guestPublicId: northwind.publicId,
+  });
+  // A pending request from an Acme User to a third demo workspace would go here; the demo has two.
   return logins;
+}
+
+/**
+ * The demo host-guest partnership, through the real service (events, emails, live updates):
+ * Acme Corp's Admin asks (auto-approved, so they are the Partnership Owner) and Northwind's Admin
+ * accepts (so they are the guest contact). Returns the partnership id, for the sharing seed to
+ * share accounts into it.
+ */
+export async function seedPartnerships(
+  deps: AppDeps,
+  v: { hostAdmin: Ctx; guestAdmin: Ctx; guestPublicId: string },
+): Promise<{ activePartnershipId: string }> {
+  const svc = createPartnershipsService(deps);
+  const p = await svc.create(v.hostAdmin, { workspaceId: v.guestPublicId, partnerEmail: v.guestAdmin.actor.email });
+  await svc.accept(v.guestAdmin, p.id);
+  return { activePartnershipId: p.id };
 }
 
 /** The sign-ins as printed at start (and parsed by the browser tests: keep the format). */
