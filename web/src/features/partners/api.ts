@@ -199,7 +199,8 @@ export function retryAfter(e: unknown): number | null {
 
 /** "in 3 hours" / "in 12 minutes" for a wait in seconds. */
 export function waitText(seconds: number): string {
-  if (seconds < 90) return `in ${Math.max(1, Math.round(seconds))} seconds`;
+  if (seconds < 1.5) return 'in 1 second';
+  if (seconds < 90) return `in ${Math.round(seconds)} seconds`;
   if (seconds < 5400) return `in ${Math.round(seconds / 60)} minutes`;
   return `in ${Math.round(seconds / 3600)} hours`;
 }
