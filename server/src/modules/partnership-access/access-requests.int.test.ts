@@ -144,7 +144,7 @@ describe('access requests', () => {
     expectError(await request(w.guestAdmin.session, { accountId: w.acc1.id, userIds: [w.guestLogin.user.id], role: 'manager' }), 422, 'rule_violation');
     // Targets outside my workspace, or removed members: 404.
     expectError(await request(w.guestAdmin.session, { accountId: w.acc1.id, userIds: [w.collab.user.id] }), 404, 'not_found');
-    await t.deps.db.update(memberships).set({ status: 'disabled' }).where(eq(memberships.userId, w.guestUser2.user.id));
+    await t.deps.db.update(memberships).set({ status: 'removed' }).where(eq(memberships.userId, w.guestUser2.user.id));
     expectError(await request(w.guestAdmin.session, { accountId: w.acc1.id, userIds: [w.guestUser2.user.id] }), 404, 'not_found');
     // Nothing was written by the refusals.
     expect(await t.deps.db.select().from(accessRequests).where(eq(accessRequests.partnershipId, w.partnershipId))).toHaveLength(0);
@@ -162,7 +162,7 @@ describe('access requests', () => {
   it('accept re-checks: a target who left is cancelled (target_removed, 409); a stronger role replaces a weaker grant', async () => {
     await t.deps.db.update(partnerships).set({ allowManagerRequests: true }).where(eq(partnerships.id, w.partnershipId));
     const [r] = (await request(w.guestAdmin.session, { accountId: w.acc1.id, userIds: [w.guestUser2.user.id] })).json().items;
-    await t.deps.db.update(memberships).set({ status: 'disabled' }).where(eq(memberships.userId, w.guestUser2.user.id));
+    await t.deps.db.update(memberships).set({ status: 'removed' }).where(eq(memberships.userId, w.guestUser2.user.id));
     expectError(await decide(w.partner.session, r.id, 'accept'), 409, 'conflict');
     const [row] = await t.deps.db.select().from(accessRequests).where(eq(accessRequests.id, r.id));
     expect(row).toMatchObject({ status: 'cancelled', cancelReason: 'target_removed' });

@@ -250,6 +250,33 @@ describe('sharing accounts through a partnership and guest members', () => {
     );
   });
 
+  it('an account Owner who is not a Partnership Owner may change and remove guest access on THEIR account only (R-HG-14/15)', async () => {
+    await t.deps.db.insert(grants).values({
+      workspaceId: w.host.id,
+      subjectWorkspaceId: w.host.id,
+      accountId: w.acc2.id,
+      userId: w.collab.user.id,
+      role: 'owner',
+      sourceKind: 'direct',
+      sourceId: w.acc2.id,
+    });
+    await share(w.partner.session, [
+      { accountId: w.acc1.id, role: 'manager' },
+      { accountId: w.acc2.id, role: 'manager' },
+    ]);
+    const url = (accountId: string) => `${api}/partnerships/${w.partnershipId}/members/${w.guestAdmin.user.id}/accounts/${accountId}`;
+    // Not visible to them as a partnership: the tabs answer 404.
+    expectError(await injectAs(t, w.collab.session, { method: 'GET', url: `${api}/partnerships/${w.partnershipId}/members` }), 404, 'not_found');
+    // acc1: they are only a Collaborator → 404 (the partnership stays invisible to them).
+    expectError(await injectAs(t, w.collab.session, { method: 'PATCH', url: url(w.acc1.id), payload: { role: 'collaborator' } }), 404, 'not_found');
+    const res = await injectAs(t, w.collab.session, { method: 'PATCH', url: url(w.acc2.id), payload: { role: 'collaborator' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().accounts.map((a: { accountId: string; role: string }) => [a.accountId, a.role])).toEqual([[w.acc2.id, 'collaborator']]);
+    expect((await injectAs(t, w.collab.session, { method: 'DELETE', url: url(w.acc2.id) })).statusCode).toBe(204);
+    expect(await liveGuestGrants(w.acc2.id)).toHaveLength(0);
+    expect(await liveGuestGrants(w.acc1.id)).toHaveLength(1);
+  });
+
   it("removing a guest member's access: host Admin allowed, guest Admin not; the share row stays; event and email", async () => {
     await share(w.partner.session, [{ accountId: w.acc1.id, role: 'manager' }]);
     const url = `${api}/partnerships/${w.partnershipId}/members/${w.guestAdmin.user.id}/accounts/${w.acc1.id}`;

@@ -130,6 +130,21 @@ export function createPartnershipAccessService(deps: AccessDeps) {
     return g;
   }
 
+  /**
+   * For a change to one guest member's access on one account: the partnership row lock, then the
+   * account row lock. An Owner of the account may act even when they cannot otherwise see the
+   * partnership (R-HG-14/15); anyone else who cannot see it gets 404.
+   */
+  async function lockForMemberAccess(tx: Db, ctx: Ctx, id: string, accountId: string, now: Date) {
+    const p = await partnershipsRepository.loadForActor(tx, ctx.actor, id, { lock: true });
+    if (!p) throw partnershipNotFound(id);
+    const hostWs = p.row.hostWorkspaceId;
+    const locked = p.facts.side === 'host' ? await accountsRepository.lock(tx, hostWs, accountId) : null;
+    const owns = locked !== null && (await repo.isLiveOwner(tx, hostWs, accountId, ctx.actor.userId, now));
+    if (!partnershipCan(p.facts, 'view') && !owns) throw partnershipNotFound(id);
+    return { p, owns };
+  }
+
   return {
     async listAccounts(ctx: Ctx, id: string) {
       const p = await requireVisiblePartnership(deps.db, ctx, id);
@@ -262,13 +277,12 @@ export function createPartnershipAccessService(deps: AccessDeps) {
     async changeMemberRole(ctx: Ctx, id: string, userId: string, accountId: string, role: PartnershipAccountRole): Promise<PartnershipMemberDto> {
       return inTransaction(deps.db, async (tx) => {
         const now = deps.clock.now();
-        const p = await requireVisiblePartnership(tx, ctx, id, true);
+        const { p, owns } = await lockForMemberAccess(tx, ctx, id, accountId, now);
         const hostWs = p.row.hostWorkspaceId;
         if (p.facts.side !== 'host') throw forbidden('Only an Owner of the account on the host side can change a guest member\'s role (R-HG-14).');
         assertActive(p, 'Changing a member\'s role');
-        if (!(await accountsRepository.lock(tx, hostWs, accountId))) throw new AppError(ErrorCode.NOT_FOUND, `Account "${accountId}" was not found.`);
         const grant = await memberGrant(tx, p, userId, accountId, now);
-        if (!(await repo.isLiveOwner(tx, hostWs, accountId, ctx.actor.userId, now))) {
+        if (!owns) {
           throw forbidden(`Only an Owner of "${grant.accountLabel}" can change a guest member's role (R-HG-14).`);
         }
         if (grant.role !== role) {
@@ -326,6 +340,8 @@ export function createPartnershipAccessService(deps: AccessDeps) {
           await publishBoth(deps, tx, p.row, ['partnerships', 'accounts', 'access-requests']);
         }
         const [m] = await membersTab(tx, ctx, p, userId);
+        // An account Owner who cannot otherwise see the partnership sees only the accounts they own.
+        if (m && !partnershipCan(p.facts, 'view')) m.accounts = m.accounts.filter((a) => a.abilities.changeRole);
         if (!m) throw new AppError(ErrorCode.NOT_FOUND, `Member "${userId}" has no access through this partnership.`);
         return m;
       });
@@ -334,11 +350,9 @@ export function createPartnershipAccessService(deps: AccessDeps) {
     async removeMemberAccess(ctx: Ctx, id: string, userId: string, accountId: string): Promise<void> {
       await inTransaction(deps.db, async (tx) => {
         const now = deps.clock.now();
-        const p = await requireVisiblePartnership(tx, ctx, id, true);
+        const { p, owns } = await lockForMemberAccess(tx, ctx, id, accountId, now);
         const hostWs = p.row.hostWorkspaceId;
-        if (!(await accountsRepository.lock(tx, hostWs, accountId))) throw new AppError(ErrorCode.NOT_FOUND, `Account "${accountId}" was not found.`);
         const grant = await memberGrant(tx, p, userId, accountId, now);
-        const owns = p.facts.side === 'host' && (await repo.isLiveOwner(tx, hostWs, accountId, ctx.actor.userId, now));
         if (!memberAccessAbilities(p.facts, owns).remove) {
           if (p.row.state !== 'active') assertActive(p, 'Removing a member\'s access');
           throw forbidden('Only a Partnership Owner, a host Admin or an Owner of the account can remove a guest member\'s access (R-HG-15).');
