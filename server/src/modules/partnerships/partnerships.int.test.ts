@@ -189,6 +189,7 @@ describe('POST /partnerships', () => {
     expectError(await as(p.s.guestAdmin, 'GET', `/partnerships/${d.id}`), 404, 'not_found');
     expect(((await as(p.s.guestAdmin, 'GET', '/partnerships')).json() as PartnershipListResponse).items).toEqual([]);
     expectError(await as(p.s.otherAdmin, 'GET', `/partnerships/${d.id}`), 404, 'not_found');
+    expectError(await as(p.s.hostLogin, 'GET', `/partnerships/${d.id}`), 404, 'not_found');
     // A host User who is not an owner does not see it; the Admin does, as needing their decision.
     expect(((await as(p.s.hostUser2, 'GET', '/partnerships')).json() as PartnershipListResponse).items).toEqual([]);
     expectError(await as(p.s.hostUser2, 'GET', `/partnerships/${d.id}`), 404, 'not_found');

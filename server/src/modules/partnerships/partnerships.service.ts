@@ -200,7 +200,8 @@ export function createPartnershipsService(deps: Deps) {
     },
 
     async get(ctx: Ctx, id: string): Promise<PartnershipDto> {
-      assertWorkspaceCan(ctx.actor, 'partners.view', 'Login-Only members cannot see partners.');
+      // One partnership is "not found" for whoever may not see it, Login-Only members included (the list answers 403).
+      if (!workspaceCan(ctx.actor, 'partners.view')) throw partnershipNotFound(id);
       return inTransaction(db, (tx) => reload(tx, ctx, id));
     },
 
