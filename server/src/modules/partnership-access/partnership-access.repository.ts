@@ -9,7 +9,6 @@ import {
   grants,
   memberships,
   partnershipAccounts,
-  partnerships,
   users,
   workspaces,
 } from '../../db/schema/index';
@@ -470,15 +469,5 @@ export const partnershipAccessRepository = {
       .where(and(...conds))
       .orderBy(sql`${accessRequests.createdAt} desc`, accessRequests.id)
       .limit(500);
-  },
-
-  /** The partnership row FOR UPDATE by id (host side), for decisions on access requests. */
-  async lockPartnership(tx: Db, hostWorkspaceId: string, partnershipId: string) {
-    const [row] = await tx
-      .select()
-      .from(partnerships)
-      .where(and(eq(partnerships.id, partnershipId), eq(partnerships.hostWorkspaceId, hostWorkspaceId)))
-      .for('update');
-    return row ?? null;
   },
 };
