@@ -50,7 +50,7 @@ export interface AcceptResult {
   sessionToken: string | null;
 }
 
-export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault' | 'config'>) {
+export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault' | 'config' | 'live'>) {
   const { db, clock, vault, config } = deps;
 
   const actorRef = (a: Actor) => ({ userId: a.userId, email: a.email });

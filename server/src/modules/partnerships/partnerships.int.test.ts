@@ -482,7 +482,16 @@ describe('member removal cascade', () => {
     const acc = await share(p, d.id);
     await grantVia(p, d.id, acc, p.guestUser.userId);
     const asTarget = await pendingRequest(p, d.id, acc, p.guestAdmin.userId, p.guestAdmin2.userId);
+    const heard: Array<{ ws: string; topics: string[] }> = [];
+    const publish = t.deps.live.publish.bind(t.deps.live);
+    t.deps.live.publish = async (tx, change) => {
+      for (const ws of change.workspaceIds) heard.push({ ws, topics: change.topics });
+      return publish(tx, change);
+    };
     const res = await as(p.s.guestOwner, 'DELETE', `/members/${p.guestUser.userId}`);
+    t.deps.live.publish = publish;
+    // Both sides of the partnership hear about it.
+    expect(new Set(heard.filter((h) => h.topics.includes('partnerships')).map((h) => h.ws))).toEqual(new Set([p.host.id, p.guest.id]));
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ endedGrants: 1 });
     const liveOfUser = await t.deps.db

@@ -92,12 +92,25 @@ export function startPartnershipExpiry(deps: Deps, log: FastifyBaseLogger, inter
  */
 export async function partnershipMemberRemoved(
   tx: Db,
-  deps: Pick<AppDeps, 'vault' | 'config'>,
+  deps: Pick<AppDeps, 'vault' | 'config' | 'live'>,
   v: { workspaceId: string; workspaceName: string; userId: string; by: string; now: Date },
 ): Promise<{ cancelledRequests: number; contactCleared: number; orphaned: number }> {
+  // Partnerships the removal touches, found before anything changes: for the live updates below.
+  const touched = await queryRows<{ host: string; guest: string }>(
+    tx,
+    sql`select distinct p.host_workspace_id as host, p.guest_workspace_id as guest from partnerships p
+        where (p.guest_workspace_id = ${v.workspaceId}::uuid and (p.guest_contact_user_id = ${v.userId}::uuid
+                 or exists (select 1 from grants g where g.source_kind = 'host_guest_partnership' and g.source_id = p.id and g.user_id = ${v.userId}::uuid and g.revoked_at = ${v.now.toISOString()}::timestamptz)
+                 or exists (select 1 from access_requests ar where ar.partnership_id = p.id and ar.status = 'pending' and (ar.requester_user_id = ${v.userId}::uuid or ar.target_user_id = ${v.userId}::uuid))))
+           or (p.host_workspace_id = ${v.workspaceId}::uuid and exists (select 1 from partnership_owners po where po.partnership_id = p.id and po.user_id = ${v.userId}::uuid))`,
+  );
   const cancelledRequests = await life.cancelRequestsOfMember(tx, v.workspaceId, v.userId, v.by, v.now);
   const cleared = await life.clearGuestContact(tx, v.workspaceId, v.userId, v.now);
   const orphaned = await life.dropOwnerEverywhere(tx, v.workspaceId, v.userId);
+  const workspaceIds = [...new Set(touched.flatMap((r) => [r.host, r.guest]))];
+  if (workspaceIds.length > 0) {
+    await deps.live.publish(tx, { workspaceIds, topics: ['partnerships', 'accounts', 'access-requests'] });
+  }
   if (orphaned.length > 0) {
     const admins = await life.admins(tx, v.workspaceId);
     for (const o of orphaned) {
