@@ -48,7 +48,7 @@ function AccountCard({ a, onRequestAccess }: { a: AccountSummaryDto; onRequestAc
           <button
             type="button"
             className="icon-btn"
-            aria-label="Request share access"
+            aria-label={`Request share access for ${a.label}`}
             title={`Request share access for “${a.label}”`}
             onClick={() => onRequestAccess(a)}
           >
