@@ -22,7 +22,8 @@ describe('demo seed', () => {
       t.deps.db,
       sql`select (select count(*)::int from accounts) as accounts, (select count(*)::int from grants) as grants, (select count(*)::int from account_secrets) as secrets`,
     );
-    expect(counts).toEqual({ accounts: 7, grants: 13, secrets: 9 });
+    // 13 direct grants + 2 through the partnership (checked below).
+    expect(counts).toEqual({ accounts: 7, grants: 15, secrets: 9 });
 
     // A printed sign-in works through the real route, and the Login-Only member sees what was shared.
     const leo = logins!.find((l) => l.email === 'leo@acme.test')!;
@@ -44,6 +45,22 @@ describe('demo seed', () => {
           left join users c on c.id = p.guest_contact_user_id`,
     );
     expect(partnerships).toEqual([{ state: 'active', owner: 'adam@acme.test', contact: 'nate@northwind.test', host: 'Acme Corp', guest: 'Northwind Agency' }]);
+
+    // Two of Adam's accounts are shared into it, and Nate (Manager of one) asked access for Nina.
+    const shared = await queryRows<{ label: string; role: string; grantee: string }>(
+      t.deps.db,
+      sql`select a.label, g.role, u.email as grantee from grants g join accounts a on a.id = g.account_id join users u on u.id = g.user_id
+          where g.source_kind = 'host_guest_partnership' and g.revoked_at is null order by a.label`,
+    );
+    expect(shared).toEqual([
+      { label: 'Acme Facebook Ads', role: 'collaborator', grantee: 'nate@northwind.test' },
+      { label: 'Acme LinkedIn Page', role: 'manager', grantee: 'nate@northwind.test' },
+    ]);
+    const pending = await queryRows<{ label: string; target: string; status: string }>(
+      t.deps.db,
+      sql`select a.label, u.email as target, r.status from access_requests r join accounts a on a.id = r.account_id join users u on u.id = r.target_user_id`,
+    );
+    expect(pending).toEqual([{ label: 'Acme LinkedIn Page', target: 'nina@northwind.test', status: 'pending' }]);
 
     // The printed format is what the browser tests parse.
     const printed = formatDemoLogins(logins!);

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { PartnershipAccountRole } from '@shared/partnerships';
 import { WORKSPACE_ROLE_LABELS, type WorkspaceRole } from '@shared/permissions';
 import type { AppDeps } from '../deps';
 import { hashPassword } from '../lib/passwords';
@@ -8,6 +9,8 @@ import { NO_REQUEST, type Ctx } from '../lib/request-context';
 import { inTransaction } from '../lib/tx';
 import { recordActivity } from '../modules/activity/activity.recorder';
 import { createAccountsService } from '../modules/accounts/accounts.service';
+import { createAccessRequestsService } from '../modules/partnership-access/access-requests.service';
+import { createPartnershipAccessService } from '../modules/partnership-access/partnership-access.service';
 import { createPartnershipsService } from '../modules/partnerships/partnerships.service';
 import { workspacesRepository } from '../modules/workspaces/workspaces.repository';
 import { createWorkspacesService } from '../modules/workspaces/workspaces.service';
@@ -153,7 +156,9 @@ export async function seedDemoData(deps: AppDeps): Promise<DemoLogin[] | null> {
   const accountsService = createAccountsService(deps);
   const logins: DemoLogin[] = [];
   /** Per workspace name: its public Workspace ID and a Ctx builder by member email (for the partnership below). */
-  const built = new Map<string, { publicId: string; ctxFor: (email: string) => Ctx }>();
+  const built = new Map<string, { publicId: string; ctxFor: (email: string) => Ctx; userIdOf: (email: string) => string }>();
+  /** Account ids by label, for the partnership's shares. */
+  const accountIds = new Map<string, string>();
 
   for (const spec of DEMO) {
     const ownerSpec = spec.people.find((p) => p.role === 'owner')!;
@@ -203,7 +208,7 @@ export async function seedDemoData(deps: AppDeps): Promise<DemoLogin[] | null> {
       };
     };
 
-    built.set(spec.name, { publicId: workspace.publicId, ctxFor });
+    built.set(spec.name, { publicId: workspace.publicId, ctxFor, userIdOf: (email) => people.get(email)!.userId });
 
     for (const acc of spec.accounts) {
       const created = await accountsService.create(ctxFor(acc.owner), {
@@ -216,6 +221,7 @@ export async function seedDemoData(deps: AppDeps): Promise<DemoLogin[] | null> {
         notes: acc.notes ?? '',
         customFields: [],
       });
+      accountIds.set(acc.label, created.id);
       for (const share of acc.share ?? []) {
         await accountsService.share(ctxFor(acc.owner), created.id, { userId: people.get(share.email)!.userId, role: share.role });
       }
@@ -227,24 +233,41 @@ export async function seedDemoData(deps: AppDeps): Promise<DemoLogin[] | null> {
     hostAdmin: acme.ctxFor('adam@acme.test'),
     guestAdmin: northwind.ctxFor('nate@northwind.test'),
     guestPublicId: northwind.publicId,
+    share: [
+      { accountId: accountIds.get('Acme LinkedIn Page')!, role: 'manager' },
+      { accountId: accountIds.get('Acme Facebook Ads')!, role: 'collaborator' },
+    ],
+    accessRequest: { accountId: accountIds.get('Acme LinkedIn Page')!, userId: northwind.userIdOf('nina@northwind.test') },
   });
-  // A pending request from an Acme User to a third demo workspace would go here; the demo has two.
   return logins;
 }
 
 /**
- * The demo host-guest partnership, through the real service (events, emails, live updates):
- * Acme Corp's Admin asks (auto-approved, so they are the Partnership Owner) and Northwind's Admin
- * accepts (so they are the guest contact). Returns the partnership id, for the sharing seed to
- * share accounts into it.
+ * The demo host-guest partnership, through the real services (events, emails, live updates):
+ * Acme Corp's Admin asks (auto-approved, so they are the Partnership Owner), Northwind's Admin
+ * accepts (so they are the guest contact), Acme's Admin shares two accounts they own (one as
+ * Manager), and Northwind's Admin, as Manager, asks access for a colleague: a pending request
+ * Acme's Admin finds on that account's Members tab.
  */
 export async function seedPartnerships(
   deps: AppDeps,
-  v: { hostAdmin: Ctx; guestAdmin: Ctx; guestPublicId: string },
+  v: {
+    hostAdmin: Ctx;
+    guestAdmin: Ctx;
+    guestPublicId: string;
+    share: Array<{ accountId: string; role: PartnershipAccountRole }>;
+    accessRequest: { accountId: string; userId: string };
+  },
 ): Promise<{ activePartnershipId: string }> {
   const svc = createPartnershipsService(deps);
   const p = await svc.create(v.hostAdmin, { workspaceId: v.guestPublicId, partnerEmail: v.guestAdmin.actor.email });
   await svc.accept(v.guestAdmin, p.id);
+  await createPartnershipAccessService(deps).share(v.hostAdmin, p.id, { accounts: v.share });
+  await createAccessRequestsService(deps).create(v.guestAdmin, {
+    accountId: v.accessRequest.accountId,
+    userIds: [v.accessRequest.userId],
+    role: 'collaborator',
+  });
   return { activePartnershipId: p.id };
 }
 
