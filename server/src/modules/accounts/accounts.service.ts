@@ -9,7 +9,9 @@ import type {
   SecretField,
   UpdateAccountRequestSchema,
 } from '@shared/accounts';
+import { ACTIVITY_HOST_USER_LABEL } from '@shared/activity-api';
 import { ErrorCode } from '@shared/errors';
+import type { LiveTopic } from '@shared/live';
 import {
   ACCOUNT_ROLE_LABELS,
   ACCOUNT_ROLE_RANK,
@@ -45,7 +47,7 @@ type ListQuery = z.output<typeof AccountsListQuerySchema>;
  * The accounts vault: accounts, their secrets (through deps.vault only), and who holds which role.
  * Every decision goes through authz/accounts.ts; every change is one transaction with its event.
  */
-export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault'>) {
+export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault' | 'live'>) {
   const refs = (ctx: Ctx, accountId: string, at: Date, targetUserId?: string) => ({
     workspaceId: ctx.actor.workspaceId,
     actor: { userId: ctx.actor.userId, email: ctx.actor.email },
@@ -54,6 +56,19 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
     meta: ctx.meta,
     at,
   });
+
+  /**
+   * Live updates for a change to the account (ADR 0010), inside its transaction: its own workspace
+   * and every guest workspace that sees it through an active partnership (their cards and lists
+   * show it too). Topics only; each side refetches what it may see.
+   */
+  async function publishAccountChange(tx: Db, ctx: Ctx, access: Pick<AccountAccess, 'accountId' | 'workspaceId'>, more: LiveTopic[] = []) {
+    const guests = await repo.guestWorkspacesOf(tx, access.workspaceId, access.accountId);
+    await deps.live.publish(tx, {
+      workspaceIds: [access.workspaceId, ctx.actor.workspaceId, ...guests],
+      topics: ['accounts', 'activity', ...more],
+    });
+  }
 
   /**
    * Refuse to take away the last live Owner grant of an account (call under the account row lock,
@@ -98,7 +113,13 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
     const found = await repo.findWithCreator(tx, access.workspaceId, access.accountId);
     if (!found) throw accountNotFound(access.accountId);
     const fields = await deps.vault.listAccountSecretFields(tx, access.workspaceId, [access.accountId]);
-    const creator = found.creatorEmail ? { name: found.creatorName ?? '', email: found.creatorEmail } : null;
+    // A host's account seen from a guest workspace: host people appear as "Host user" (spec Q10).
+    const fromGuest = access.workspaceId !== ctx.actor.workspaceId;
+    const creator = !found.creatorEmail
+      ? null
+      : fromGuest
+        ? { name: ACTIVITY_HOST_USER_LABEL, email: '' }
+        : { name: found.creatorName ?? '', email: found.creatorEmail };
     const host = await repo.hostWorkspaceName(tx, access.workspaceId, ctx.actor.workspaceId);
     return presentAccountDetail(found.account, access.role, fields.get(access.accountId), creator, host);
   }
@@ -241,6 +262,7 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
           { type: 'Account Created', data: { accountLabel: account.label, application: account.application } },
           refs(ctx, account.id, now),
         );
+        await publishAccountChange(tx, ctx, { accountId: account.id, workspaceId: account.workspaceId });
         return detail(tx, ctx, { accountId: account.id, role: 'owner', workspaceId: account.workspaceId });
       });
     },
@@ -261,6 +283,7 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
           { type: 'Account Updated', data: { accountLabel: input.label ?? access.label, fields } },
           refs(ctx, accountId, now),
         );
+        await publishAccountChange(tx, ctx, access);
         return detail(tx, ctx, access);
       });
     },
@@ -302,6 +325,8 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
           { type: 'Account Deleted', data: { accountLabel: access.label, ...(cancelledRequests > 0 ? { cancelledRequests } : {}) } },
           refs(ctx, accountId, now),
         );
+        // Guests' cards go, and so do the pending requests on it.
+        await publishAccountChange(tx, ctx, access, cancelledRequests > 0 ? ['access-requests'] : []);
         return detail(tx, ctx, access);
       });
     },
@@ -317,6 +342,7 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
           { type: 'Account Restored', data: { accountLabel: access.label, restoredGrants } },
           refs(ctx, accountId, now),
         );
+        await publishAccountChange(tx, ctx, access);
         return detail(tx, ctx, access);
       });
     },
@@ -354,6 +380,7 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
             { type: 'Sharing Of Account', data: { accountLabel: access.label, targetEmail: member.email, role: input.role } },
             refs(ctx, accountId, now, member.userId),
           );
+          await publishAccountChange(tx, ctx, access);
           return memberOf(tx, ctx, access, member.userId, now);
         });
       } catch (err) {
@@ -391,6 +418,7 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
             },
             refs(ctx, accountId, now, userId),
           );
+          await publishAccountChange(tx, ctx, access);
         }
         return memberOf(tx, ctx, access, userId, now);
       });
@@ -415,6 +443,7 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
           { type: 'Account Access Removed', data: { accountLabel: access.label, targetEmail: user.email, role: grant.role } },
           refs(ctx, accountId, now, userId),
         );
+        await publishAccountChange(tx, ctx, access);
       });
     },
   };
