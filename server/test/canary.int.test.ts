@@ -3,7 +3,8 @@ import { sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../src/db/client';
-import { createTestApp, type TestApp, type TestSession } from './harness';
+import { insertActivePartnership } from '../src/modules/partnership-access/test-helpers';
+import { createTestApp, sessionFor, type TestApp, type TestSession } from './harness';
 import { buildWorld, type World } from './world';
 
 /**
@@ -61,6 +62,45 @@ describe('canary: secrets appear only in the Owner reveal response', () => {
       role: 'collaborator',
     });
     expect(share.statusCode).toBeLessThan(300);
+
+    // Through a host-guest partnership A → B: B's Admin (the guest contact) receives the share as
+    // Manager, and B's member becomes a Collaborator through an accepted access request.
+    const partnership = await insertActivePartnership(t.deps, {
+      hostWorkspaceId: w.a.workspaceId,
+      guestWorkspaceId: w.b.workspaceId,
+      ownerUserId: w.users.user.userId,
+      guestContactUserId: w.users.otherAdmin.userId,
+    });
+    const pUrl = `/api/v1/partnerships/${partnership.id}`;
+    const shared = await call('owner.partnerShare', s.user, 'POST', `${pUrl}/accounts`, { accounts: [{ accountId, role: 'manager' }] });
+    expect(shared.statusCode).toBe(201);
+    const asked = await call('guestManager.requestAccess', s.otherAdmin, 'POST', '/api/v1/access-requests', {
+      accountId,
+      userIds: [w.b.memberUserId],
+      role: 'collaborator',
+    });
+    expect(asked.statusCode).toBe(201);
+    const requestId = (asked.json() as { items: Array<{ id: string }> }).items[0]!.id;
+    expect((await call('owner.acceptAccess', s.user, 'POST', `/api/v1/access-requests/${requestId}/accept`)).statusCode).toBe(200);
+    const guestCollaborator = await sessionFor(t.deps, w.b.memberUserId, w.b.workspaceId);
+    for (const [who, session] of [
+      ['guestManager', s.otherAdmin],
+      ['guestCollaborator', guestCollaborator],
+    ] as const) {
+      const detail = await call(`${who}.detail`, session, 'GET', `/api/v1/accounts/${accountId}`);
+      expect(detail.statusCode).toBe(200);
+      expect(detail.json()).toMatchObject({ hasPassword: true, hasTotp: true });
+      for (const field of ['password', 'totp']) {
+        const denied = await call(`${who}.reveal.${field}`, session, 'POST', `/api/v1/accounts/${accountId}/reveal`, { field });
+        expect(denied.statusCode).toBe(403);
+      }
+      await call(`${who}.partnerships`, session, 'GET', '/api/v1/partnerships?view=all');
+      await call(`${who}.partnership`, session, 'GET', pUrl);
+      await call(`${who}.partnershipAccounts`, session, 'GET', `${pUrl}/accounts`);
+      await call(`${who}.partnershipMembers`, session, 'GET', `${pUrl}/members`);
+      await call(`${who}.accessRequests`, session, 'GET', '/api/v1/access-requests');
+    }
+    await call('owner.partnershipMembers', s.user, 'GET', `${pUrl}/members`);
 
     for (const [who, session] of [
       ['owner', s.user],
