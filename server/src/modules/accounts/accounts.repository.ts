@@ -1,4 +1,4 @@
-import { and, asc, count, countDistinct, desc, eq, ilike, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, countDistinct, desc, eq, ilike, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { ACCOUNT_ROLE_RANK, type AccountRole } from '@shared/permissions';
 import { grantRoleRank, liveGrant, reachableGrant } from '../../authz/accounts';
@@ -222,6 +222,30 @@ export const accountsRepository = {
       .from(grants)
       .where(and(eq(grants.workspaceId, workspaceId), eq(grants.accountId, accountId), liveGrant(now)));
     return Number(row?.n ?? 0);
+  },
+
+  /**
+   * The guest workspaces that see this account through an active partnership (live partnership
+   * grants held from them): who else must hear about a change to it (live updates). One query on
+   * grants_account_live_idx.
+   */
+  async guestWorkspacesOf(tx: Db, workspaceId: string, accountId: string): Promise<string[]> {
+    const rows = await tx
+      .selectDistinct({ id: grants.subjectWorkspaceId })
+      .from(grants)
+      .innerJoin(
+        partnerships,
+        and(eq(partnerships.id, grants.sourceId), eq(partnerships.hostWorkspaceId, grants.workspaceId), eq(partnerships.state, 'active')),
+      )
+      .where(
+        and(
+          eq(grants.workspaceId, workspaceId),
+          eq(grants.accountId, accountId),
+          eq(grants.sourceKind, 'host_guest_partnership'),
+          isNull(grants.revokedAt),
+        ),
+      );
+    return rows.map((r) => r.id);
   },
 
   /** Every live grant on the account with the grantee and the granter, strongest first per user. */
