@@ -1,4 +1,5 @@
 import { ErrorCode } from '@shared/errors';
+import type { LiveTopic } from '@shared/live';
 import {
   INVITE_TTL_DAYS,
   type AcceptInviteRequest,
@@ -54,6 +55,13 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
   const { db, clock, vault, config } = deps;
 
   const actorRef = (a: Actor) => ({ userId: a.userId, email: a.email });
+
+  /**
+   * Live updates (ADR 0010), inside the change's transaction: the workspace's open tabs refetch
+   * their member list (and activity; `accounts` too when grants changed with it).
+   */
+  const publishMembers = (tx: Db, workspaceId: string, more: LiveTopic[] = []) =>
+    deps.live.publish(tx, { workspaceIds: [workspaceId], topics: ['members', 'activity', ...more] });
 
   function assertNotOwnerOrSelf(ctx: Ctx, target: MemberRow, verb: 'change the role of' | 'remove'): void {
     if (target.userId === ctx.actor.userId) {
@@ -177,6 +185,7 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
             { type: 'User Invited', data: { targetEmail: email, role: input.role } },
             { workspaceId: wsId, actor: actorRef(ctx.actor), targetUserId: existing?.id ?? null, meta: ctx.meta, at: now },
           );
+          await publishMembers(tx, wsId);
           return inviteDto(tx, ctx, id);
         });
       } catch (err) {
@@ -199,6 +208,7 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
           { type: 'User Invite Resent', data: { targetEmail: inv.email } },
           { workspaceId: ctx.actor.workspaceId, actor: actorRef(ctx.actor), meta: ctx.meta, at: now },
         );
+        await publishMembers(tx, ctx.actor.workspaceId);
         return inviteDto(tx, ctx, inv.id);
       });
     },
@@ -215,6 +225,7 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
           { type: 'User Invite Revoked', data: { targetEmail: inv.email } },
           { workspaceId: ctx.actor.workspaceId, actor: actorRef(ctx.actor), meta: ctx.meta, at: now },
         );
+        await publishMembers(tx, ctx.actor.workspaceId);
       });
     },
 
@@ -253,6 +264,7 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
           },
           { workspaceId: wsId, actor: actorRef(ctx.actor), targetUserId: target.userId, meta: ctx.meta, at: now },
         );
+        await publishMembers(tx, wsId, downgradedGrants ? ['accounts'] : []);
         return presentMember(ctx.actor, { ...target, role });
       });
     },
@@ -280,6 +292,8 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
           },
           { workspaceId: wsId, actor: actorRef(ctx.actor), targetUserId: target.userId, meta: ctx.meta, at: now },
         );
+        // Both sides of the partnerships it touched were told above (partnershipMemberRemoved).
+        await publishMembers(tx, wsId, touched.length > 0 ? ['accounts'] : []);
         return {
           member: presentMember(ctx.actor, { ...target, status: 'removed' }),
           endedSessions,
@@ -336,6 +350,7 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
             { type: 'User Created', data: { targetEmail: inv.email, role: inv.role } },
             { workspaceId: inv.workspaceId, actor: { userId: actor.userId, email: actor.email }, targetUserId: actor.userId, meta, at: now },
           );
+          await publishMembers(tx, inv.workspaceId);
           return sessionView(tx, actor.userId, inv.workspaceId);
         });
         return { view, issued: null, sessionToken: null };
@@ -367,6 +382,7 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
             { type: 'User Created', data: { targetEmail: inv.email, role: inv.role } },
             { workspaceId: inv.workspaceId, actor: { userId: user.id, email: user.email }, targetUserId: user.id, meta, at: now },
           );
+          await publishMembers(tx, inv.workspaceId);
           return { view: await sessionView(tx, user.id, inv.workspaceId), issued, sessionToken: issued.token };
         });
       } catch (err) {
