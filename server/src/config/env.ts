@@ -65,8 +65,17 @@ export interface Config {
   partnershipRequestTtlMs: number;
 }
 
+/**
+ * An empty (or blank) variable means unset, for every setting: `LATCHKEY_DEV_MAILBOX=` in a
+ * compose file or `.env` gets the default, exactly like leaving the line out (booleans and
+ * numbers used to reject or coerce '' instead).
+ */
+export function withoutEmptyValues(source: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return Object.fromEntries(Object.keys(EnvSchema.shape).map((k) => [k, source[k]?.trim() ? source[k] : undefined]));
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(source);
+  const parsed = EnvSchema.safeParse(withoutEmptyValues(source));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
