@@ -94,7 +94,24 @@ export async function partnershipMemberRemoved(
   tx: Db,
   deps: Pick<AppDeps, 'vault' | 'config' | 'live'>,
   v: { workspaceId: string; workspaceName: string; userId: string; by: string; now: Date },
-): Promise<{ cancelledRequests: number; contactCleared: number; orphaned: number }> {
+): Promise<{ cancelledRequests: number; contactCleared: number; orphaned: number; lateGrants: number }> {
+  // Every grant through a partnership is created under that partnership's row lock (share, accept
+  // an access request, change a role or the contact). The caller revoked this member's grants
+  // before we got here, without that lock, so a grant created concurrently (committed after that
+  // revoke's snapshot) would outlive the membership. Take the locks of the active partnerships
+  // where this workspace is the guest (id order; membership row, then partnership row, is the one
+  // order: no partnership route locks a membership), then sweep again.
+  await queryRows(
+    tx,
+    sql`select id from partnerships where guest_workspace_id = ${v.workspaceId}::uuid and state = 'active' order by id for update`,
+  );
+  const late = await queryRows<{ id: string }>(
+    tx,
+    sql`update grants set revoked_at = ${v.now.toISOString()}::timestamptz, revoked_by = ${v.by}::uuid, revoke_reason = 'member_removed'
+        where subject_workspace_id = ${v.workspaceId}::uuid and user_id = ${v.userId}::uuid
+          and source_kind = 'host_guest_partnership' and revoked_at is null
+        returning id`,
+  );
   // Partnerships the removal touches, found before anything changes: for the live updates below.
   const touched = await queryRows<{ host: string; guest: string }>(
     tx,
@@ -124,5 +141,5 @@ export async function partnershipMemberRemoved(
       }
     }
   }
-  return { cancelledRequests, contactCleared: cleared.length, orphaned: orphaned.length };
+  return { cancelledRequests, contactCleared: cleared.length, orphaned: orphaned.length, lateGrants: late.length };
 }
