@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
@@ -44,6 +45,27 @@ export interface BuildAppOptions {
   logger?: Parameters<typeof loggerOptions>[1];
   /** Serve the built web app from web/dist (default: when it exists). */
   serveWeb?: boolean;
+  /** Where the built web app is (default web/dist; tests use a temporary directory). */
+  webRoot?: string;
+}
+
+/** A path that names a file rather than a client-side route: under /assets/, or ending in an extension. */
+function looksLikeFile(urlPath: string): boolean {
+  return urlPath.startsWith('/assets/') || /\.[A-Za-z0-9]{1,10}$/.test(urlPath);
+}
+
+/**
+ * The path (relative to `root`) of the regular file `urlPath` names, or null: nothing outside
+ * `root`, no dotfiles, no directories.
+ */
+async function findWebFile(root: string, urlPath: string): Promise<string | null> {
+  if (urlPath.includes('\0') || urlPath.includes('\\')) return null;
+  const rel = path.posix.normalize(`/${urlPath}`).replace(/^\/+/, '');
+  if (rel === '' || rel.split('/').some((seg) => seg.startsWith('.'))) return null;
+  const full = path.resolve(root, rel);
+  if (!full.startsWith(root + path.sep)) return null;
+  const st = await stat(full).catch(() => null);
+  return st?.isFile() ? rel : null;
 }
 
 /** Build the whole HTTP app from its dependencies. Used by main.ts and by every HTTP test. */
@@ -140,16 +162,31 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     { prefix: '/api/v1' },
   );
 
-  const serveWeb = opts.serveWeb ?? existsSync(path.join(WEB_DIST, 'index.html'));
+  const webRoot = path.resolve(opts.webRoot ?? WEB_DIST);
+  const serveWeb = opts.serveWeb ?? existsSync(path.join(webRoot, 'index.html'));
   if (serveWeb) {
-    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: ['index.html'] });
+    // `serve: false`: @fastify/static only lends reply.sendFile (types, ETag, ranges). Files are
+    // looked up per request below, never globbed once at start, so a web/dist rebuilt while the
+    // server runs (new hashed asset names, index.html rewritten) is served as it is now.
+    await app.register(fastifyStatic, { root: webRoot, serve: false });
     // Client-side routes: any other GET outside /api gets the app shell. A catch-all route, not a
     // not-found handler: registerErrorHandler owns that one, and Fastify allows only one.
-    app.get('/*', { config: { auth: 'public' }, schema: { hide: true } }, (request, reply) => {
-      if (requestPath(request).startsWith('/api')) {
-        throw new AppError(ErrorCode.ROUTE_NOT_FOUND, `No route ${request.method} ${requestPath(request)}.`);
+    app.get('/*', { config: { auth: 'public' }, schema: { hide: true } }, async (request, reply) => {
+      const urlPath = requestPath(request);
+      if (urlPath.startsWith('/api')) {
+        throw new AppError(ErrorCode.ROUTE_NOT_FOUND, `No route ${request.method} ${urlPath}.`);
       }
-      return reply.type('text/html').sendFile('index.html');
+      const file = await findWebFile(webRoot, urlPath);
+      if (file) return reply.sendFile(file);
+      // A file that is not there (an old hashed chunk after a rebuild, a typo): 404, never the app
+      // shell, which a stale tab would otherwise try to run as JavaScript or CSS.
+      if (looksLikeFile(urlPath)) throw new AppError(ErrorCode.ROUTE_NOT_FOUND, `No file ${urlPath}.`);
+      // Read per request (it is small): a rebuild replaces it, and a missing one is a 503, not a 500.
+      const html = await readFile(path.join(webRoot, 'index.html'), 'utf8').catch(() => null);
+      if (html === null) {
+        throw new AppError(ErrorCode.UNAVAILABLE, 'The web app is being rebuilt or is not installed. Reload in a moment.');
+      }
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
     });
   }
 

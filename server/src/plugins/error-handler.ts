@@ -71,6 +71,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
     const body: ErrorBody = {
       error: { code: ErrorCode.ROUTE_NOT_FOUND, message: `No route ${request.method} ${request.url.split('?')[0]}.`, requestId: request.id },
     };
-    return reply.status(404).send(body);
+    // The type is set here: a route may have set another before falling through (e.g. a file
+    // that vanished mid-send), and an object body with a non-JSON type would be a 500.
+    return reply.status(404).type('application/json').send(body);
   });
 }
