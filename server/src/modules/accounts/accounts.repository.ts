@@ -1,4 +1,4 @@
-import { and, asc, count, countDistinct, desc, eq, ilike, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, countDistinct, desc, eq, ilike, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { ACCOUNT_ROLE_RANK, type AccountRole } from '@shared/permissions';
 import { grantRoleRank, liveGrant, reachableGrant } from '../../authz/accounts';
@@ -115,21 +115,29 @@ export const accountsRepository = {
       );
     }
     const rows = await tx
-      .select({ account: accounts, rank: mine.rank, hostWorkspaceName: workspaces.name })
+      .select({ account: accounts, rank: mine.rank })
       .from(accounts)
       .innerJoin(mine, eq(mine.accountId, accounts.id))
-      .leftJoin(workspaces, and(eq(workspaces.id, accounts.workspaceId), ne(accounts.workspaceId, p.workspaceId)))
       .where(and(...conds))
       .orderBy(asc(sortKey), asc(accounts.id))
       .limit(p.limit + 1);
-    return rows.map((r) => ({ account: r.account, role: rankToRole(Number(r.rank)), hostWorkspaceName: r.hostWorkspaceName }));
+    return rows.map((r) => ({ account: r.account, role: rankToRole(Number(r.rank)) }));
+  },
+
+  /**
+   * Names of the host workspaces of accounts reached through partnerships, by id: read for one
+   * page's few foreign workspaces after the page is chosen, not joined into the list query.
+   */
+  async workspaceNames(tx: Db, workspaceIds: string[]): Promise<Map<string, string>> {
+    if (workspaceIds.length === 0) return new Map();
+    const rows = await tx.select({ id: workspaces.id, name: workspaces.name }).from(workspaces).where(inArray(workspaces.id, workspaceIds));
+    return new Map(rows.map((r) => [r.id, r.name]));
   },
 
   /** The host workspace's name when the account belongs to another workspace than the viewer's. */
   async hostWorkspaceName(tx: Db, accountWorkspaceId: string, viewerWorkspaceId: string): Promise<string | null> {
     if (accountWorkspaceId === viewerWorkspaceId) return null;
-    const [row] = await tx.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, accountWorkspaceId));
-    return row?.name ?? null;
+    return (await accountsRepository.workspaceNames(tx, [accountWorkspaceId])).get(accountWorkspaceId) ?? null;
   },
 
   /**

@@ -220,9 +220,15 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
       for (const [workspaceId, ids] of byWorkspace) {
         for (const [id, set] of await deps.vault.listAccountSecretFields(deps.db, workspaceId, ids)) fields.set(id, set);
       }
+      const hostNames = await repo.workspaceNames(
+        deps.db,
+        [...byWorkspace.keys()].filter((id) => id !== ctx.actor.workspaceId),
+      );
       const last = page[page.length - 1];
       return {
-        items: page.map((r) => presentAccountSummary(r.account, r.role, fields.get(r.account.id), r.hostWorkspaceName)),
+        items: page.map((r) =>
+          presentAccountSummary(r.account, r.role, fields.get(r.account.id), hostNames.get(r.account.workspaceId) ?? null),
+        ),
         nextCursor: rows.length > query.limit && last ? encodeCursor(last.account.id) : null,
       };
     },
