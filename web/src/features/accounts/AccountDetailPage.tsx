@@ -159,7 +159,8 @@ function DetailsTab({ account }: { account: AccountDetailDto }) {
           <dt>Created</dt>
           <dd>
             {formatDateTime(account.createdAt)}
-            {account.createdBy ? ` by ${account.createdBy.name}` : ''}
+            {/* A partner's people stay anonymous to guests, as in the activity trail ("Host user"). */}
+            {account.createdBy && !account.hostWorkspaceName ? ` by ${account.createdBy.name}` : ''}
           </dd>
           <dt>Last updated</dt>
           <dd>{formatDateTime(account.updatedAt)}</dd>

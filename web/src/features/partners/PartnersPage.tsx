@@ -152,10 +152,18 @@ export function PartnersPage() {
           ))}
           {items.length === 0 && !requested && !showEnded ? (
             <div className="card">
-              <EmptyState icon={<UsersIcon />} title="No partners yet" action={addButton('Add partner', 'primary')}>
-                Connect with an agency, contractor or client's own workspace, then share accounts with them. They never see your
-                passwords, and you can end their access at any time.
-              </EmptyState>
+              {q.data.abilities.viewAll ? (
+                <EmptyState icon={<UsersIcon />} title="No partners yet" action={addButton('Add partner', 'primary')}>
+                  Connect with an agency, contractor or client's own workspace, then share accounts with them. They never see your
+                  passwords, and you can end their access at any time.
+                </EmptyState>
+              ) : (
+                <EmptyState icon={<UsersIcon />} title="You are not part of a partnership yet" action={addButton('Add partner', 'primary')}>
+                  Partnerships you request or own appear here; your workspace's Admins see all of them. Add a partner to connect with
+                  an agency, contractor or client's own workspace and share accounts with them, without their seeing your
+                  passwords.
+                </EmptyState>
+              )}
             </div>
           ) : (
             <div className="partners-layout">

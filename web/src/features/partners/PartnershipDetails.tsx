@@ -139,7 +139,7 @@ function NudgeButton({ p, command }: { p: PartnershipDto; command: 'remind' | 'r
       </Button>
       {!ready && p.nextNudgeAt ? (
         <span className="field-hint" id={`nudge-${p.id}`}>
-          Available again {formatDateTime(p.nextNudgeAt)}
+          {command === 'remind' ? 'You can send another reminder' : 'You can resend it'} after {formatDateTime(p.nextNudgeAt)}
         </span>
       ) : null}
     </div>
@@ -280,7 +280,7 @@ export function PartnershipDetails({
           <InfoIcon />
           <p>
             {p.state === 'declined_by_guest' && stateText ? `${stateText} ` : ''}
-            Available once {p.partnerName} accepts.
+            You can share accounts once {p.partnerName} accepts the partnership.
             {p.state === 'awaiting_host_admin' ? ' An admin of your workspace must approve the request first.' : ''}
           </p>
         </div>
