@@ -25,7 +25,7 @@ import { issueSession, type IssuedSession } from '../auth/session-issuer';
 import { sessionsRepository } from '../auth/sessions.repository';
 import { enqueueEmail } from '../email/outbox';
 import { workspacesRepository } from '../workspaces/workspaces.repository';
-import { partnershipMemberRemoved } from '../partnerships/partnerships.jobs';
+import { partnershipMemberDemoted, partnershipMemberRemoved } from '../partnerships/partnerships.jobs';
 import { inviteEmail } from './members.emails';
 import { presentInvite, presentMember } from './members.presenter';
 import { membersRepository as repo, type MemberRow } from './members.repository';
@@ -254,6 +254,8 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
             );
           }
           downgradedGrants = await repo.downgradeDirectOwnerGrants(tx, wsId, target.userId, ctx.actor.userId, now);
+          // Their Manager grants on hosts' accounts (through partnerships) become Collaborator too (R-HG-23).
+          downgradedGrants += (await partnershipMemberDemoted(tx, deps, { workspaceId: wsId, userId: target.userId, by: ctx.actor.userId, now })).downgradedGrants;
         }
         await repo.setRole(tx, wsId, target.userId, role);
         await recordActivity(

@@ -188,9 +188,11 @@ export function createPartnershipAccessService(deps: AccessDeps) {
             throw new AppError(ErrorCode.CONFLICT, `"${acc.label}" is already shared with ${p.guestName}.`);
           }
         }
-        for (const { accountId, role } of input.accounts) {
+        for (const { accountId, role: shareRole } of input.accounts) {
           const acc = found.get(accountId)!;
-          await repo.insertShare(tx, { hostWorkspaceId: hostWs, partnershipId: id, accountId, role, sharedBy: ctx.actor.userId, now });
+          // A Login-Only contact (an Admin demoted after accepting) holds Collaborator at most (R-HG-23).
+          const role = contact.role === 'login_only' ? 'collaborator' : shareRole;
+          await repo.insertShare(tx, { hostWorkspaceId: hostWs, partnershipId: id, accountId, role: shareRole, sharedBy: ctx.actor.userId, now });
           // The contact might already hold a grant through this partnership (shared before, removed, shared again).
           const existing = await repo.livePartnershipGrants(tx, hostWs, id, now, { accountId, userId: contact.userId });
           await repo.revokeGrants(tx, hostWs, existing.map((g) => g.grantId), { by: ctx.actor.userId, reason: 'role_changed', now });

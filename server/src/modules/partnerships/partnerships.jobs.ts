@@ -143,3 +143,49 @@ export async function partnershipMemberRemoved(
   }
   return { cancelledRequests, contactCleared: cleared.length, orphaned: orphaned.length, lateGrants: late.length };
 }
+
+/**
+ * A guest member demoted to Login-Only (R-C-01, R-HG-23: Login-Only members hold Collaborator at
+ * most), run inside members.service changeRole()'s transaction: under the row locks of the active
+ * partnerships where this workspace is the guest (same order as the removal above), their Manager
+ * grants through those partnerships become Collaborator grants (the old rows are revoked and kept
+ * for the trail), and the access requests they sent (a Manager's right) are cancelled.
+ * Returns how many grants were downgraded.
+ */
+export async function partnershipMemberDemoted(
+  tx: Db,
+  deps: Pick<AppDeps, 'live'>,
+  v: { workspaceId: string; userId: string; by: string; now: Date },
+): Promise<{ downgradedGrants: number; cancelledRequests: number }> {
+  const locked = await queryRows<{ id: string; host: string }>(
+    tx,
+    sql`select id, host_workspace_id as host from partnerships where guest_workspace_id = ${v.workspaceId}::uuid and state = 'active' order by id for update`,
+  );
+  if (locked.length === 0) return { downgradedGrants: 0, cancelledRequests: 0 };
+  const at = v.now.toISOString();
+  const ended = await queryRows<{ workspace_id: string; account_id: string; source_id: string }>(
+    tx,
+    sql`update grants set revoked_at = ${at}::timestamptz, revoked_by = ${v.by}::uuid, revoke_reason = 'role_downgraded'
+        where subject_workspace_id = ${v.workspaceId}::uuid and user_id = ${v.userId}::uuid
+          and source_kind = 'host_guest_partnership' and role = 'manager' and revoked_at is null
+        returning workspace_id, account_id, source_id`,
+  );
+  for (const g of ended) {
+    await tx.execute(
+      sql`insert into grants (workspace_id, subject_workspace_id, account_id, user_id, role, source_kind, source_id, granted_by, granted_at)
+          values (${g.workspace_id}::uuid, ${v.workspaceId}::uuid, ${g.account_id}::uuid, ${v.userId}::uuid, 'collaborator',
+                  'host_guest_partnership', ${g.source_id}::uuid, ${v.by}::uuid, ${at}::timestamptz)`,
+    );
+  }
+  const cancelled = await queryRows<{ id: string }>(
+    tx,
+    sql`update access_requests set status = 'cancelled', cancel_reason = 'requester_lost_manager', decided_by = ${v.by}::uuid, decided_at = ${at}::timestamptz
+        where guest_workspace_id = ${v.workspaceId}::uuid and requester_user_id = ${v.userId}::uuid and status = 'pending'
+        returning id`,
+  );
+  if (ended.length > 0 || cancelled.length > 0) {
+    const hosts = [...new Set(locked.map((p) => p.host))];
+    await deps.live.publish(tx, { workspaceIds: [v.workspaceId, ...hosts], topics: ['partnerships', 'accounts', 'access-requests'] });
+  }
+  return { downgradedGrants: ended.length, cancelledRequests: cancelled.length };
+}
