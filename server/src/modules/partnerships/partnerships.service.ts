@@ -153,6 +153,16 @@ export function createPartnershipsService(deps: Deps) {
     return assertPartnershipCan(await repo.loadForActor(tx, ctx.actor, id, { lock: true }), id, action, denied);
   }
 
+  /**
+   * A pending request past its expiry is expired, whether or not the expiry job (every 10 minutes)
+   * has marked it yet: it can no longer be approved or accepted (spec Q5).
+   */
+  function assertNotExpired(p: PartnershipForActor, now: Date) {
+    if (p.row.expiresAt && p.row.expiresAt.getTime() <= now.getTime() && (p.row.state === 'awaiting_host_admin' || p.row.state === 'awaiting_guest_admin')) {
+      throw conflict('This partnership request has expired. Send a new request.', { state: 'expired' });
+    }
+  }
+
   /** Count this lookup against the per-user and per-workspace limits, in its own transaction (it must stick even when the request then fails). */
   async function throttleLookup(ctx: Ctx): Promise<void> {
     const keys = [`partner-lookup:user:${ctx.actor.userId}`, `partner-lookup:ws:${ctx.actor.workspaceId}`];
@@ -283,6 +293,7 @@ export function createPartnershipsService(deps: Deps) {
       return inTransaction(db, async (tx) => {
         const now = clock.now();
         const p = await lockFor(tx, ctx, id, 'approve', 'Only host Admins and the Owner can approve partnership requests.');
+        assertNotExpired(p, now);
         await life.update(tx, p.row.hostWorkspaceId, p.row.id, {
           state: 'awaiting_guest_admin',
           hostDecidedBy: ctx.actor.userId,
@@ -333,6 +344,7 @@ export function createPartnershipsService(deps: Deps) {
       return inTransaction(db, async (tx) => {
         const now = clock.now();
         const p = await lockFor(tx, ctx, id, 'accept', 'Only guest Admins and the Owner can accept partnership requests.');
+        assertNotExpired(p, now);
         await life.update(tx, p.row.hostWorkspaceId, p.row.id, {
           state: 'active',
           guestDecidedBy: ctx.actor.userId,
