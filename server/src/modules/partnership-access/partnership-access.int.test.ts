@@ -195,8 +195,21 @@ describe('sharing accounts through a partnership and guest members', () => {
     expect(asOwner).toHaveLength(1);
     expect(asOwner[0]).toMatchObject({ userId: w.guestAdmin.user.id, isGuestContact: true });
     expect(asOwner[0].accounts[0]).toMatchObject({ accountId: w.acc1.id, role: 'manager', abilities: { changeRole: true, remove: true } });
+    // A host Admin who holds no grant on acc1 sees the guest member, but not the account (R-HG-16)…
     const asAdmin = await members(w.hostAdmin.session);
-    expect(asAdmin[0].accounts[0].abilities).toEqual({ changeRole: false, remove: true });
+    expect(asAdmin).toHaveLength(1);
+    expect(asAdmin[0]).toMatchObject({ userId: w.guestAdmin.user.id, accounts: [] });
+    // …and once they can access it (here: a Collaborator grant), the account and the remove ability appear.
+    await t.deps.db.insert(grants).values({
+      workspaceId: w.host.id,
+      subjectWorkspaceId: w.host.id,
+      accountId: w.acc1.id,
+      userId: w.hostAdmin.user.id,
+      role: 'collaborator',
+      sourceKind: 'direct',
+      sourceId: w.acc1.id,
+    });
+    expect((await members(w.hostAdmin.session))[0].accounts[0].abilities).toEqual({ changeRole: false, remove: true });
     const asGuest = await members(w.guestAdmin.session);
     expect(asGuest[0].accounts[0].abilities).toEqual({ changeRole: false, remove: false });
 

@@ -104,8 +104,22 @@ export function createPartnershipAccessService(deps: AccessDeps) {
     const rows = await repo.livePartnershipGrants(tx, p.row.hostWorkspaceId, p.row.id, now, onlyUserId ? { userId: onlyUserId } : {});
     const owned =
       p.facts.side === 'host' ? await repo.accessibleAccountIds(tx, p.row.hostWorkspaceId, ctx.actor.userId, now, 'owner') : new Set<string>();
+    // Like the Accounts tab: a host Admin who is not a Partnership Owner sees every guest member,
+    // but only on the shared accounts they can access themselves (R-HG-16). An account Owner acting
+    // through the account page (onlyUserId) sees the accounts they own.
+    const visible =
+      p.facts.side === 'host' && !p.facts.isPartnershipOwner
+        ? await repo.accessibleAccountIds(tx, p.row.hostWorkspaceId, ctx.actor.userId, now)
+        : null;
     const byUser = new Map<string, PartnershipMemberDto>();
     for (const r of rows) {
+      if (visible && !visible.has(r.accountId)) {
+        // The member still appears (with access the viewer cannot see), so Admins see every guest member.
+        if (!byUser.has(r.userId)) {
+          byUser.set(r.userId, { userId: r.userId, name: r.name, email: r.email, isGuestContact: r.userId === p.row.guestContactUserId, accounts: [] });
+        }
+        continue;
+      }
       let m = byUser.get(r.userId);
       if (!m) {
         m = { userId: r.userId, name: r.name, email: r.email, isGuestContact: r.userId === p.row.guestContactUserId, accounts: [] };

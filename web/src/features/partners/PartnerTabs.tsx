@@ -113,28 +113,47 @@ export function AccountsTab({ partnership }: { partnership: PartnershipDto }) {
   );
 }
 
+function PersonCell({ m }: { m: PartnershipMemberDto }) {
+  return (
+    <div className="person">
+      <span className="avatar" aria-hidden="true">
+        {initials(m.name)}
+      </span>
+      <div>
+        <span className="person-name">
+          {m.name} {m.isGuestContact ? <Badge tone="accent">Guest contact</Badge> : null}
+        </span>
+        <div className="person-email">{m.email}</div>
+      </div>
+    </div>
+  );
+}
+
 function MemberAccessRows({ partnership, m }: { partnership: PartnershipDto; m: PartnershipMemberDto }) {
   const change = useChangeMemberAccess(partnership.id);
   const remove = useRemoveMemberAccess(partnership.id);
   const toast = useToast();
   const [removing, setRemoving] = useState<{ accountId: string; accountLabel: string } | null>(null);
+  if (m.accounts.length === 0) {
+    // The server lists every guest member to host Admins, but only the accounts they can open (R-HG-16).
+    return (
+      <tr>
+        <td>
+          <PersonCell m={m} />
+        </td>
+        <td colSpan={5} className="muted">
+          Has access only to shared accounts you cannot open
+        </td>
+      </tr>
+    );
+  }
   return (
     <>
       {m.accounts.map((acc, i) => (
         <tr key={acc.accountId}>
           {i === 0 ? (
             <td rowSpan={m.accounts.length}>
-              <div className="person">
-                <span className="avatar" aria-hidden="true">
-                  {initials(m.name)}
-                </span>
-                <div>
-                  <span className="person-name">
-                    {m.name} {m.isGuestContact ? <Badge tone="accent">Guest contact</Badge> : null}
-                  </span>
-                  <div className="person-email">{m.email}</div>
-                </div>
-              </div>
+              <PersonCell m={m} />
             </td>
           ) : null}
           <td>{acc.accountLabel}</td>
@@ -209,7 +228,7 @@ export function MembersTab({ partnership }: { partnership: PartnershipDto }) {
   if (!partnership.abilities.viewMembers) return null;
   if (q.isPending) return <Loading label="Loading members…" />;
   if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} />;
-  const members = q.data.items.filter((m) => m.accounts.length > 0);
+  const members = q.data.items;
   if (members.length === 0) {
     return (
       <EmptyState title="No members with access yet">
