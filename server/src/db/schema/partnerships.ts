@@ -36,6 +36,7 @@ export const partnerships = pgTable(
     hostDeclineReason: text('host_decline_reason'),
     guestDecidedBy: uuid('guest_decided_by').references(() => users.id),
     guestDecidedAt: timestamp('guest_decided_at', { withTimezone: true }),
+    guestDeclineReason: text('guest_decline_reason'),
     /** When the guest Admin ticked the Terms of Service box (R-HG-06). */
     tosAcceptedAt: timestamp('tos_accepted_at', { withTimezone: true }),
     tosVersion: text('tos_version'),

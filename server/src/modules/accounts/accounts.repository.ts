@@ -111,7 +111,7 @@ export const accountsRepository = {
         sql`(${sortKey}, ${accounts.id}) > (select lower(prev.label), prev.id from accounts prev
               where prev.id = ${p.afterId}::uuid
                 and exists (select 1 from grants g where g.account_id = prev.id and g.user_id = ${p.userId}::uuid
-                              and g.subject_workspace_id = ${p.workspaceId}::uuid))`,
+                              and g.subject_workspace_id = ${p.workspaceId}::uuid and g.revoked_at is null))`,
       );
     }
     const rows = await tx

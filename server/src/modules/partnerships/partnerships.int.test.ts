@@ -195,6 +195,10 @@ describe('POST /partnerships', () => {
     expectError(await as(p.s.hostUser2, 'GET', `/partnerships/${d.id}`), 404, 'not_found');
     const adminList = (await as(p.s.hostAdmin, 'GET', '/partnerships')).json() as PartnershipListResponse;
     expect(adminList).toMatchObject({ workspaceId: p.host.publicId, awaitingMyDecision: 1, abilities: { request: true, viewAll: true } });
+    // Once approved the guest Admin sees the request, but not the requester's reason (it was for the host's Admins).
+    expect((await as(p.s.hostAdmin, 'POST', `/partnerships/${d.id}/approve`)).statusCode).toBe(200);
+    const asGuest = (await as(p.s.guestAdmin, 'GET', `/partnerships/${d.id}`)).json() as PartnershipDto;
+    expect(asGuest).toMatchObject({ side: 'guest', state: 'awaiting_guest_admin', reason: null, requestedBy: null });
   });
 
   it('an Admin request is auto-approved, stores no reason, and emails the guest Admins — never the typed address', async () => {
@@ -267,8 +271,10 @@ describe('transitions', () => {
     expectError(await as(p.s.hostAdmin, 'POST', `/partnerships/${d.id}/resend`), 409, 'conflict');
     await clearOutbox();
     const dec = await as(p.s.guestAdmin, 'POST', `/partnerships/${d.id}/decline`, { reason: 'Who are you?' });
-    expect(dec.json()).toMatchObject({ state: 'declined_by_guest', guestDecision: { by: { userId: p.guestAdmin.userId } } });
+    expect(dec.json()).toMatchObject({ state: 'declined_by_guest', guestDecision: { by: { userId: p.guestAdmin.userId }, reason: 'Who are you?' } });
     expect((await mails()).map((m) => m.to)).toEqual([p.hostAdmin.email]);
+    // The host reads the guest's reason; the guest never reads the host requester's (R-HG-05).
+    expect(((await as(p.s.hostAdmin, 'GET', `/partnerships/${d.id}`)).json() as PartnershipDto).guestDecision?.reason).toBe('Who are you?');
     expectError(await as(p.s.hostUser, 'POST', `/partnerships/${d.id}/resend`), 404, 'not_found');
     // The pair is still taken while declined by the guest.
     expectError(await as(p.s.hostOwner, 'POST', '/partnerships', { workspaceId: p.guest.publicId, partnerEmail: 'x@y.test' }), 404, 'not_found');

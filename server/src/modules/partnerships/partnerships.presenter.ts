@@ -36,14 +36,15 @@ export function presentPartnership(
     guest: { name: p.guestName, workspaceId: host ? p.guestPublicId : null },
     partnerName: host ? p.guestName : p.hostName,
     partnerEmail: r.partnerEmail,
-    reason: r.reason,
+    // The reason is the requester's word to their own Admins (R-HG-05), not to the partner.
+    reason: host ? r.reason : null,
     requestedBy: host ? person(x.people.get(r.requestedBy)) : null,
     requestedAt: r.requestedAt.toISOString(),
     hostDecision: r.hostDecidedAt
       ? { by: host ? person(r.hostDecidedBy ? x.people.get(r.hostDecidedBy) : null) : null, at: r.hostDecidedAt.toISOString(), reason: r.hostDeclineReason }
       : null,
     guestDecision: r.guestDecidedAt
-      ? { by: person(r.guestDecidedBy ? x.people.get(r.guestDecidedBy) : null), at: r.guestDecidedAt.toISOString(), reason: null }
+      ? { by: person(r.guestDecidedBy ? x.people.get(r.guestDecidedBy) : null), at: r.guestDecidedAt.toISOString(), reason: r.guestDeclineReason }
       : null,
     tosAcceptedAt: iso(r.tosAcceptedAt),
     owners: host ? x.owners.map((o) => ({ userId: o.userId, name: o.name, email: o.email })) : [],

@@ -328,6 +328,7 @@ export function createPartnershipsService(deps: Deps) {
             state: 'declined_by_guest',
             guestDecidedBy: ctx.actor.userId,
             guestDecidedAt: now,
+            guestDeclineReason: reason,
             expiresAt: null,
             updatedAt: now,
           });
@@ -392,6 +393,7 @@ export function createPartnershipsService(deps: Deps) {
           state: 'awaiting_guest_admin',
           guestDecidedBy: null,
           guestDecidedAt: null,
+          guestDeclineReason: null,
           lastResentAt: now,
           expiresAt: new Date(now.getTime() + config.partnershipRequestTtlMs),
           updatedAt: now,

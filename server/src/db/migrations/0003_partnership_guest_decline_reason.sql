@@ -1,0 +1,1 @@
+ALTER TABLE "partnerships" ADD COLUMN "guest_decline_reason" text;
