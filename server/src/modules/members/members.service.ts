@@ -25,7 +25,7 @@ import { issueSession, type IssuedSession } from '../auth/session-issuer';
 import { sessionsRepository } from '../auth/sessions.repository';
 import { enqueueEmail } from '../email/outbox';
 import { workspacesRepository } from '../workspaces/workspaces.repository';
-import { partnershipMemberDemoted, partnershipMemberRemoved } from '../partnerships/partnerships.jobs';
+import { lockPartnershipsOwnedBy, partnershipMemberDemoted, partnershipMemberRemoved } from '../partnerships/partnerships.jobs';
 import { inviteEmail } from './members.emails';
 import { presentInvite, presentMember } from './members.presenter';
 import { membersRepository as repo, type MemberRow } from './members.repository';
@@ -278,6 +278,7 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
       return inTransaction(db, async (tx) => {
         const now = clock.now();
         const target = await lockActorAndTarget(tx, ctx, userId, 'remove', 'members.remove', denied);
+        await lockPartnershipsOwnedBy(tx, wsId, target.userId);
         await repo.lockAccountsOfUser(tx, wsId, target.userId);
         await repo.markRemoved(tx, wsId, target.userId, ctx.actor.userId, now);
         const endedSessions = await sessionsRepository.endAllForUser(tx, target.userId, 'member_removed', now, { workspaceId: wsId });

@@ -90,6 +90,23 @@ export function startPartnershipExpiry(deps: Deps, log: FastifyBaseLogger, inter
  * one); their Partnership Owner rows in this (host) workspace go, and every host Admin is told
  * about a partnership left without owner.
  */
+/**
+ * Before a member's removal touches their accounts: lock the host-side partnerships they own, in id
+ * order. Owner changes (add/remove/transfer) and shares take the partnership row lock first and the
+ * account rows after, so taking these locks before the accounts keeps one order (no deadlock), and
+ * the owner rows dropped later (dropOwnerEverywhere) are counted against committed state: a
+ * concurrent "remove owner" cannot leave a partnership with no owner and no alert (spec Q4).
+ */
+export async function lockPartnershipsOwnedBy(tx: Db, hostWorkspaceId: string, userId: string): Promise<void> {
+  await queryRows(
+    tx,
+    sql`select p.id from partnerships p
+        where p.host_workspace_id = ${hostWorkspaceId}::uuid
+          and exists (select 1 from partnership_owners po where po.partnership_id = p.id and po.user_id = ${userId}::uuid)
+        order by p.id for update of p`,
+  );
+}
+
 export async function partnershipMemberRemoved(
   tx: Db,
   deps: Pick<AppDeps, 'vault' | 'config' | 'live'>,
