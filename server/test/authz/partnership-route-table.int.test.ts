@@ -368,12 +368,23 @@ describe('partnership authorization table: every partnership route × every part
         const before = (await activityFor(t.deps, scope)).map((e) => e.id);
         const session = await sessionOf(p, pair, actor);
         const { url, body } = await c.request(pair, p);
-        const res = await t.app.inject({
-          method: route.split(' ')[0] as 'POST',
-          url,
-          headers: { ...(session?.headers ?? {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-          ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
-        });
+        // Who hears the 'activity' topic: the other side's Activity view follows without a refresh (item 11).
+        const heardActivity = new Set<string>();
+        const publish = t.deps.live.publish.bind(t.deps.live);
+        t.deps.live.publish = async (tx, change) => {
+          if (change.topics.includes('activity')) for (const ws of change.workspaceIds) heardActivity.add(ws);
+          return publish(tx, change);
+        };
+        const res = await t.app
+          .inject({
+            method: route.split(' ')[0] as 'POST',
+            url,
+            headers: { ...(session?.headers ?? {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+            ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+          })
+          .finally(() => {
+            t.deps.live.publish = publish;
+          });
         if (ok !== isSuccess(res.statusCode)) {
           problems.push(`${route} as ${actor}: expected ${ok ? 'success' : 'a denial'}, got ${res.statusCode} ${res.body.slice(0, 160)}`);
           continue;
@@ -398,6 +409,9 @@ describe('partnership authorization table: every partnership route × every part
         }
         if (route === 'POST /api/v1/partnerships' && (e.partnerWorkspaceId === null || scope.includes(e.partnerWorkspaceId))) {
           problems.push(`${route}: event partner workspace ${e.partnerWorkspaceId}, expected the requested workspace`);
+        }
+        for (const ws of [e.workspaceId, e.partnerWorkspaceId]) {
+          if (ws && !heardActivity.has(ws)) problems.push(`${route}: workspace ${ws === hostId ? 'host' : 'guest'} did not hear the 'activity' live topic`);
         }
         if (data.partnershipId !== partnerId) problems.push(`${route}: event partnershipId ${String(data.partnershipId)}, expected ${partnerId}`);
         for (const [k, v] of Object.entries(want.data ?? {})) {

@@ -57,8 +57,13 @@ export function names(p: PartnershipForActor) {
   return { partnershipId: p.row.id, hostWorkspaceName: p.hostName, guestWorkspaceName: p.guestName };
 }
 
+/**
+ * Tell both sides of the partnership what changed. Every change here writes an activity event, so
+ * 'activity' is always among the topics: the other side's Activity view follows without a refresh.
+ */
 export async function publishBoth(deps: Pick<AppDeps, 'live'>, tx: Db, row: PartnershipForActor['row'], topics: LiveTopic[]) {
-  await deps.live.publish(tx, { workspaceIds: [row.hostWorkspaceId, row.guestWorkspaceId], topics });
+  const all: LiveTopic[] = topics.includes('activity') ? topics : [...topics, 'activity'];
+  await deps.live.publish(tx, { workspaceIds: [row.hostWorkspaceId, row.guestWorkspaceId], topics: all });
 }
 
 export function assertActive(p: PartnershipForActor, what: string) {
