@@ -35,7 +35,7 @@ export function PendingAccessRequests({ account }: { account: { id: string; labe
   return (
     <section className="access-requests" aria-labelledby={headingId}>
       <h3 id={headingId} className="access-requests-title">
-        Pending access requests <Badge tone="warning">{items.length}</Badge>
+        Pending access requests <Badge>{items.length}</Badge>
       </h3>
       {error ? (
         <div style={{ padding: '0 16px 12px' }}>
@@ -93,15 +93,15 @@ function PendingRow({
   };
 
   return (
-    <tr className="pending-row">
+    <tr>
       <td>
         <div className="person">
           <span className="avatar avatar-pending" aria-hidden="true">
             {initials(r.target.name)}
           </span>
           <div>
-            <div className="person-name" id={nameId}>
-              {r.target.name}
+            <div className="person-name">
+              <span id={nameId}>{r.target.name}</span> <Badge tone="warning">Pending request</Badge>
             </div>
             <div className="person-email">{r.target.email}</div>
           </div>
@@ -119,7 +119,6 @@ function PendingRow({
       </td>
       <td className="actions">
         <div className="status-actions">
-          <Badge tone="warning">Pending</Badge>
           {r.abilities.accept ? (
             <Button size="sm" variant="primary" busy={busy === 'accept'} disabled={decide.isPending} onClick={accept} aria-describedby={nameId}>
               Accept

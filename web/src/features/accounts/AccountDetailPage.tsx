@@ -102,6 +102,8 @@ function SecretValue({ accountId, field, label }: { accountId: string; field: Se
 
 function DetailsTab({ account }: { account: AccountDetailDto }) {
   const canReveal = account.abilities.revealSecret;
+  // A guest (Manager or Collaborator through a partnership) of a host's account.
+  const guestView = !canReveal && !!account.hostWorkspaceName;
   return (
     <>
       {!canReveal ? (
@@ -129,28 +131,38 @@ function DetailsTab({ account }: { account: AccountDetailDto }) {
           </dd>
           <dt>Username</dt>
           <dd>{account.username || <span className="muted">Not set</span>}</dd>
-          <dt>Password</dt>
-          <dd>
-            {!account.hasPassword ? (
-              <span className="muted">No password saved</span>
-            ) : canReveal ? (
-              <SecretValue accountId={account.id} field="password" label="Password" />
-            ) : (
-              <span className="secret-value" aria-label="Password hidden">
-                ••••••••
-              </span>
-            )}
-          </dd>
-          <dt>Authenticator key</dt>
-          <dd>
-            {!account.hasTotp ? (
-              <span className="muted">Not set up</span>
-            ) : canReveal ? (
-              <SecretValue accountId={account.id} field="totp" label="Authenticator key" />
-            ) : (
-              <Badge tone="success">Set up</Badge>
-            )}
-          </dd>
+          {guestView ? (
+            <>
+              {/* The host's password and authenticator settings are not theirs to use (R-HG-12). */}
+              <dt>Password</dt>
+              <dd>You log in through Latchkey without seeing the password.</dd>
+            </>
+          ) : (
+            <>
+              <dt>Password</dt>
+              <dd>
+                {!account.hasPassword ? (
+                  <span className="muted">No password saved</span>
+                ) : canReveal ? (
+                  <SecretValue accountId={account.id} field="password" label="Password" />
+                ) : (
+                  <span className="secret-value" aria-label="Password hidden">
+                    ••••••••
+                  </span>
+                )}
+              </dd>
+              <dt>Authenticator key</dt>
+              <dd>
+                {!account.hasTotp ? (
+                  <span className="muted">Not set up</span>
+                ) : canReveal ? (
+                  <SecretValue accountId={account.id} field="totp" label="Authenticator key" />
+                ) : (
+                  <Badge tone="success">Set up</Badge>
+                )}
+              </dd>
+            </>
+          )}
           <dt>Notes</dt>
           <dd className="notes">{account.notes || <span className="muted">No notes</span>}</dd>
           {account.customFields.map((f, i) => (

@@ -93,6 +93,9 @@ export function MoreActionsMenu({ label = 'More actions', items, text }: { label
               className={it.danger ? 'menuitem-danger' : undefined}
               onClick={() => {
                 setOpen(false);
+                // The item unmounts with the menu: hand focus to the trigger first, so a dialog the
+                // item opens remembers (and returns focus to) the "More actions" button.
+                trigger.current?.focus();
                 it.onSelect();
               }}
             >
