@@ -16,6 +16,7 @@ export const PARTNERSHIP_EMAIL_TEMPLATES = {
   removed: 'partnership.removed',
   expired: 'partnership.expired',
   ownerAdded: 'partnership.owner_added',
+  ownerRemoved: 'partnership.owner_removed',
   orphaned: 'partnership.orphaned',
   guestContact: 'partnership.guest_contact',
 } as const;
@@ -84,6 +85,10 @@ export function partnershipEmail(
     case 'ownerAdded':
       title = `You are now a Partnership Owner for ${guestName}`;
       intro = [`${by} made you a Partnership Owner of the partnership between "${hostName}" and "${guestName}".`];
+      break;
+    case 'ownerRemoved':
+      title = `You are no longer a Partnership Owner for ${guestName}`;
+      intro = [`${by} removed you from the Partnership Owners of the partnership between "${hostName}" and "${guestName}". The partnership itself goes on.`];
       break;
     case 'orphaned':
       title = `The partnership with ${guestName} has no owner`;

@@ -413,6 +413,8 @@ describe('owners and guest contact', () => {
     expect((await mails('partnership.owner_added')).map((m) => m.to)).toEqual([p.hostUser2.email]);
     const rm = await as(p.s.hostAdmin, 'DELETE', `/partnerships/${d.id}/owners/${p.hostUser.userId}`);
     expect((rm.json() as PartnershipDto).owners.map((o) => o.userId)).toEqual([p.hostUser2.userId]);
+    // The owner removed by someone else is told (Q9); one handing over their own place is not.
+    expect((await mails('partnership.owner_removed')).map((m) => m.to)).toEqual([p.hostUser.email]);
     // The owner themself transfers to another member; a non-owner cannot.
     expectError(await as(p.s.hostUser, 'POST', `/partnerships/${d.id}/transfer`, { fromUserId: p.hostUser.userId, toUserId: p.hostAdmin.userId }), 404, 'not_found');
     const tr = await as(p.s.hostUser2, 'POST', `/partnerships/${d.id}/transfer`, { fromUserId: p.hostUser2.userId, toUserId: p.hostUser.userId });
@@ -421,8 +423,15 @@ describe('owners and guest contact', () => {
     // hostUser2 handed over their own ownership: as a plain User they no longer see it.
     expect((tr.json() as PartnershipDto).abilities.remove).toBe(false);
     expectError(await as(p.s.hostUser2, 'GET', `/partnerships/${d.id}`), 404, 'not_found');
+    expect((await mails('partnership.owner_removed')).map((m) => m.to)).toEqual([p.hostUser.email]);
+    // A host Admin moving someone else's ownership tells the one who lost it.
+    await clearOutbox();
+    const moved = await as(p.s.hostAdmin, 'POST', `/partnerships/${d.id}/transfer`, { fromUserId: p.hostUser.userId, toUserId: p.hostUser2.userId });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect((await mails('partnership.owner_removed')).map((m) => m.to)).toEqual([p.hostUser.email]);
+    expect((await mails('partnership.owner_added')).map((m) => m.to)).toEqual([p.hostUser2.email]);
     const changes = (await events(d.id, 'Partnership Updated')).map((e) => (e.data as { change: string }).change);
-    expect(changes).toEqual(['owner_added', 'owner_removed', 'owners_transferred']);
+    expect(changes).toEqual(['owner_added', 'owner_removed', 'owners_transferred', 'owners_transferred']);
   });
 
   it('guest contact handover moves the share grants, keeping a stronger grant the new contact holds', async () => {

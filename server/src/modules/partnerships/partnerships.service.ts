@@ -470,6 +470,9 @@ export function createPartnershipsService(deps: Deps) {
         }
         await life.deleteOwner(tx, p.row.hostWorkspaceId, p.row.id, userId);
         await record(tx, p, ctx, { type: 'Partnership Updated', data: { ...ref(p), change: 'owner_removed', targetEmail: target.email } }, now, { targetUserId: userId });
+        if (userId !== ctx.actor.userId && (await life.activeMember(tx, p.row.hostWorkspaceId, userId))) {
+          await mail(tx, p, 'ownerRemoved', [{ person: target, workspaceId: p.row.hostWorkspaceId }], now, { actorName: ctx.actor.name });
+        }
         await publish(tx, p);
         return reload(tx, ctx, id);
       });
@@ -499,6 +502,9 @@ export function createPartnershipsService(deps: Deps) {
         await life.deleteOwner(tx, p.row.hostWorkspaceId, p.row.id, fromUserId);
         await record(tx, p, ctx, { type: 'Partnership Updated', data: { ...ref(p), change: 'owners_transferred', targetEmail: to.email } }, now, { targetUserId: toUserId });
         await mail(tx, p, 'ownerAdded', [{ person: to, workspaceId: p.row.hostWorkspaceId }], now, { actorName: ctx.actor.name });
+        if (!self && (await life.activeMember(tx, p.row.hostWorkspaceId, fromUserId))) {
+          await mail(tx, p, 'ownerRemoved', [{ person: from, workspaceId: p.row.hostWorkspaceId }], now, { actorName: ctx.actor.name });
+        }
         await publish(tx, p);
         return reload(tx, ctx, id, self);
       });
