@@ -126,6 +126,10 @@ describe('access requests', () => {
     const [r2] = (await request(w.guestAdmin.session, { accountId: w.acc1.id, userIds: [w.guestUser.user.id] })).json().items;
     expect((await decide(w.guestAdmin.session, r2.id, 'cancel')).json()).toMatchObject({ status: 'cancelled', cancelReason: 'by_requester' });
     expect(await events('Access Request Cancelled')).toHaveLength(1);
+    // The host Owners who were asked are told the request was withdrawn (Q9); the link still lands on the Members tab.
+    const withdrawn = await mailsTo(w.partner.user.email, 'access_request.cancelled');
+    expect(withdrawn).toHaveLength(1);
+    expect(withdrawn[0]!.subject).toContain(w.acc1.label);
     expectError(await decide(w.guestAdmin.session, r2.id, 'cancel'), 409, 'conflict');
     expectError(await decide(w.partner.session, r2.id, 'accept'), 409, 'conflict');
     const none = await t.deps.db.select().from(grants).where(and(eq(grants.userId, w.guestUser.user.id), isNull(grants.revokedAt)));

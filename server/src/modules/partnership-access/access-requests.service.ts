@@ -19,7 +19,7 @@ import { accountsRepository } from '../accounts/accounts.repository';
 import { recordActivity } from '../activity/activity.recorder';
 import { enqueueEmail } from '../email/outbox';
 import { partnershipsRepository, type PartnershipForActor } from '../partnerships/partnerships.repository';
-import { accessAcceptedEmail, accessDeclinedEmail, accessRequestedEmail } from './partnership-access.emails';
+import { accessAcceptedEmail, accessCancelledEmail, accessDeclinedEmail, accessRequestedEmail } from './partnership-access.emails';
 import { PARTNERSHIP_SOURCE, partnershipAccessRepository as repo, type AccessRequestRow } from './partnership-access.repository';
 import { assertActive, names, partnershipRefs, publishBoth, type AccessDeps } from './partnership-access.service';
 
@@ -341,6 +341,24 @@ export function createAccessRequestsService(deps: AccessDeps) {
           { type: 'Access Request Cancelled', data: { ...names(p), accountLabel: visible.accountLabel, targetEmail: visible.targetEmail } },
           partnershipRefs(ctx, p.row, now, { accountId: q.accountId, targetUserId: q.targetUserId }),
         );
+        // The host Owners who were asked to decide are told it is withdrawn.
+        for (const o of await repo.liveOwners(tx, q.hostWorkspaceId, q.accountId, now)) {
+          await enqueueEmail(
+            tx,
+            deps.vault,
+            accessCancelledEmail({
+              publicUrl: deps.config.publicUrl,
+              to: o.email,
+              hostWorkspaceId: q.hostWorkspaceId,
+              guestName: p.guestName,
+              requesterName: ctx.actor.name || ctx.actor.email,
+              targetName: visible.targetEmail,
+              accountId: q.accountId,
+              accountLabel: visible.accountLabel,
+            }),
+            now,
+          );
+        }
         await publishBoth(deps, tx, p.row, ['access-requests']);
         return (await presentIds(tx, ctx, [q.id]))[0]!;
       });

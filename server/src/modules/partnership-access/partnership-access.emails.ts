@@ -13,6 +13,7 @@ export const MEMBER_ACCESS_REMOVED_TEMPLATE = 'partnership.member_access_removed
 export const ACCESS_REQUESTED_TEMPLATE = 'access_request.requested';
 export const ACCESS_ACCEPTED_TEMPLATE = 'access_request.accepted';
 export const ACCESS_DECLINED_TEMPLATE = 'access_request.declined';
+export const ACCESS_CANCELLED_TEMPLATE = 'access_request.cancelled';
 
 const oneLine = (s: string) => s.replace(/[\r\n]+/g, ' ');
 const role = (r: AccountRole) => ACCOUNT_ROLE_LABELS[r];
@@ -116,5 +117,23 @@ export function accessDeclinedEmail(v: { publicUrl: string; to: string; guestWor
     title: 'Access request declined',
     intro: `The request to give ${v.targetName} access to ${v.accountLabel} was declined.`,
     action: { label: 'Open Latchkey', url: `${v.publicUrl}/accounts` },
+  });
+}
+
+/** To the host Owners who were asked: the requester withdrew a pending request (Q8, Q9). */
+export function accessCancelledEmail(v: {
+  publicUrl: string;
+  to: string;
+  hostWorkspaceId: string;
+  guestName: string;
+  requesterName: string;
+  targetName: string;
+  accountId: string;
+  accountLabel: string;
+}): OutgoingEmail {
+  return email(ACCESS_CANCELLED_TEMPLATE, v.to, v.hostWorkspaceId, `Access request for ${v.accountLabel} withdrawn`, {
+    title: 'Access request withdrawn',
+    intro: `${v.requesterName} (${v.guestName}) withdrew the request to give ${v.targetName} access to ${v.accountLabel}. There is nothing for you to decide.`,
+    action: { label: 'Open in Latchkey', url: `${accountLink(v.publicUrl, v.accountId)}?tab=members` },
   });
 }
