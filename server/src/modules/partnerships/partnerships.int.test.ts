@@ -440,6 +440,8 @@ describe('owners and guest contact', () => {
     const a1 = await share(p, d.id, 'manager');
     const a2 = await share(p, d.id, 'collaborator');
     await grantVia(p, d.id, a2, p.guestAdmin2.userId, 'manager');
+    // The old contact, Manager of a1 until the handover, has a request pending: it goes with their Manager role (Q8).
+    const stale = await pendingRequest(p, d.id, a1, p.guestAdmin.userId, p.guestUser.userId);
     expectError(await as(p.s.hostAdmin, 'PUT', `/partnerships/${d.id}/guest-contact`, { userId: p.guestAdmin2.userId }), 403, 'forbidden');
     expectError(await as(p.s.guestAdmin, 'PUT', `/partnerships/${d.id}/guest-contact`, { userId: p.guestUser.userId }), 422, 'rule_violation');
     const res = await as(p.s.guestAdmin, 'PUT', `/partnerships/${d.id}/guest-contact`, { userId: p.guestAdmin2.userId });
@@ -458,6 +460,8 @@ describe('owners and guest contact', () => {
     expectError(await as(p.s.guestAdmin, 'GET', `/accounts/${a1}`), 404, 'not_found');
     expect((await as(p.s.guestAdmin2, 'GET', `/accounts/${a1}`)).statusCode).toBe(200);
     expect((await events(d.id, 'Partnership Updated'))[0]!.data).toMatchObject({ change: 'guest_contact_changed' });
+    const [r] = await t.deps.db.select().from(accessRequests).where(eq(accessRequests.id, stale));
+    expect(r).toMatchObject({ status: 'cancelled', cancelReason: 'requester_lost_manager' });
   });
 });
 

@@ -22,6 +22,7 @@ import { recordActivity } from '../activity/activity.recorder';
 import { authRepository } from '../auth/auth.repository';
 import { decideThrottle, worstDecision, type ThrottleRule } from '../auth/throttle';
 import { enqueueEmail } from '../email/outbox';
+import { partnershipAccessRepository as accessRepo } from '../partnership-access/partnership-access.repository';
 import { partnershipEmail, type PartnershipEmailBase } from './partnerships.emails';
 import { partnershipCan, partnershipVisible, type PartnershipAction } from './partnerships.policy';
 import { nextNudgeAt, presentPartnership } from './partnerships.presenter';
@@ -540,6 +541,18 @@ export function createPartnershipsService(deps: Deps) {
           toCreate.push({ accountId: s.accountId, role: s.role, grantedBy: s.sharedBy });
         }
         await life.revokeGrants(tx, toRevoke, ctx.actor.userId, 'guest_contact_changed', now);
+        // The old contact no longer holds Manager on these accounts: their pending requests there go too (Q8).
+        let cancelledRequests = 0;
+        if (old) {
+          for (const g of oldGrants.filter((g) => toRevoke.includes(g.id))) {
+            cancelledRequests += await accessRepo.cancelPendingRequests(
+              tx,
+              p.row.hostWorkspaceId,
+              { accountId: g.accountId, partnershipId: p.row.id, requesterUserId: old },
+              { reason: 'requester_lost_manager', by: ctx.actor.userId, now },
+            );
+          }
+        }
         for (const c of toCreate) {
           await life.insertPartnershipGrant(tx, {
             hostWorkspaceId: p.row.hostWorkspaceId,
@@ -555,7 +568,7 @@ export function createPartnershipsService(deps: Deps) {
         await life.update(tx, p.row.hostWorkspaceId, p.row.id, { guestContactUserId: userId, updatedAt: now });
         await record(tx, p, ctx, { type: 'Partnership Updated', data: { ...ref(p), change: 'guest_contact_changed', targetEmail: target.email } }, now, { targetUserId: userId });
         await mail(tx, p, 'guestContact', [{ person: target, workspaceId: p.row.guestWorkspaceId }], now, { actorName: ctx.actor.name });
-        await publish(tx, p, ['partnerships', 'activity', 'accounts']);
+        await publish(tx, p, cancelledRequests > 0 ? ['partnerships', 'activity', 'accounts', 'access-requests'] : ['partnerships', 'activity', 'accounts']);
         return reload(tx, ctx, id);
       });
     },
