@@ -16,6 +16,15 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   return constraint ? e.constraint === constraint || String(e.message ?? '').includes(constraint) : true;
 }
 
+/**
+ * Text the database cannot store: a NUL character (22021, invalid byte sequence for UTF8) or a
+ * character outside the encoding (22P05). It came from the request, so it is bad input, not a fault.
+ */
+export function isInvalidTextInput(err: unknown): boolean {
+  const e = findPgError(err);
+  return !!e && (e.code === '22021' || e.code === '22P05');
+}
+
 export function isSerializationFailure(err: unknown): boolean {
   const e = findPgError(err);
   return !!e && (e.code === '40001' || e.code === '40P01');

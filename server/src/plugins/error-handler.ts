@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { ErrorCode, type ErrorBody } from '@shared/errors';
 import { AppError, statusForCode } from '../lib/errors';
+import { isInvalidTextInput } from '../lib/tx';
 
 /**
  * One error body for every failure: { error: { code, message, details?, requestId } }.
@@ -61,6 +62,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
       if (fe.statusCode === 413) return send(ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is too large.');
       if (fe.statusCode === 415) return send(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Send the request body as application/json.');
       return send(ErrorCode.MALFORMED_REQUEST, 'The request could not be read.', undefined, 400);
+    }
+
+    if (isInvalidTextInput(err)) {
+      return send(ErrorCode.VALIDATION_FAILED, 'The request contains text with a character that cannot be stored (such as a NUL character).');
     }
 
     request.log.error({ err }, 'unhandled error');
