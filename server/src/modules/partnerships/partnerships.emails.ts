@@ -19,6 +19,7 @@ export const PARTNERSHIP_EMAIL_TEMPLATES = {
   ownerRemoved: 'partnership.owner_removed',
   orphaned: 'partnership.orphaned',
   guestContact: 'partnership.guest_contact',
+  guestContactReplaced: 'partnership.guest_contact_replaced',
 } as const;
 
 export function partnershipLink(publicUrl: string, partnershipId: string): string {
@@ -41,7 +42,7 @@ export function partnershipEmail(
   kind: Kind,
   base: PartnershipEmailBase,
   to: { email: string; workspaceId: string },
-  extra: { actorName?: string; reason?: string | null; partnerEmail?: string } = {},
+  extra: { actorName?: string; reason?: string | null; partnerEmail?: string; newContactName?: string } = {},
 ): OutgoingEmail {
   const { hostName, guestName } = base;
   const by = extra.actorName ? `${extra.actorName}` : 'Someone';
@@ -97,6 +98,13 @@ export function partnershipEmail(
     case 'guestContact':
       title = `You are now the contact for ${hostName}'s partnership`;
       intro = [`${by} made you the contact of "${guestName}" for the partnership with "${hostName}". Accounts ${hostName} shares with your workspace are now shared with you.`];
+      break;
+    case 'guestContactReplaced':
+      title = `You are no longer the contact for ${hostName}'s partnership`;
+      intro = [
+        `${by} made ${extra.newContactName ?? 'another Admin'} the contact of "${guestName}" for the partnership with "${hostName}".`,
+        `Your access to the accounts ${hostName} shares through the partnership moved to the new contact.`,
+      ];
       break;
   }
   const { text, html } = renderEmail({

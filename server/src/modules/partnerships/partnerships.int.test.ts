@@ -444,9 +444,13 @@ describe('owners and guest contact', () => {
     const stale = await pendingRequest(p, d.id, a1, p.guestAdmin.userId, p.guestUser.userId);
     expectError(await as(p.s.hostAdmin, 'PUT', `/partnerships/${d.id}/guest-contact`, { userId: p.guestAdmin2.userId }), 403, 'forbidden');
     expectError(await as(p.s.guestAdmin, 'PUT', `/partnerships/${d.id}/guest-contact`, { userId: p.guestUser.userId }), 422, 'rule_violation');
+    await clearOutbox();
     const res = await as(p.s.guestAdmin, 'PUT', `/partnerships/${d.id}/guest-contact`, { userId: p.guestAdmin2.userId });
     expect(res.statusCode, res.body).toBe(200);
     expect((res.json() as PartnershipDto).guestContact?.userId).toBe(p.guestAdmin2.userId);
+    // The new contact is told they got the shares; the old one that their access moved (Q9).
+    expect((await mails('partnership.guest_contact')).map((m) => m.to)).toEqual([p.guestAdmin2.email]);
+    expect((await mails('partnership.guest_contact_replaced')).map((m) => m.to)).toEqual([p.guestAdmin.email]);
     const live = await t.deps.db
       .select({ userId: grants.userId, accountId: grants.accountId, role: grants.role })
       .from(grants)

@@ -568,6 +568,14 @@ export function createPartnershipsService(deps: Deps) {
         await life.update(tx, p.row.hostWorkspaceId, p.row.id, { guestContactUserId: userId, updatedAt: now });
         await record(tx, p, ctx, { type: 'Partnership Updated', data: { ...ref(p), change: 'guest_contact_changed', targetEmail: target.email } }, now, { targetUserId: userId });
         await mail(tx, p, 'guestContact', [{ person: target, workspaceId: p.row.guestWorkspaceId }], now, { actorName: ctx.actor.name });
+        // The old contact's share grants ended: tell them where that access went (Q6, Q9).
+        const former = old ? await life.activeMember(tx, p.row.guestWorkspaceId, old) : null;
+        if (former) {
+          await mail(tx, p, 'guestContactReplaced', [{ person: former, workspaceId: p.row.guestWorkspaceId }], now, {
+            actorName: ctx.actor.name,
+            newContactName: target.name || target.email,
+          });
+        }
         await publish(tx, p, cancelledRequests > 0 ? ['partnerships', 'activity', 'accounts', 'access-requests'] : ['partnerships', 'activity', 'accounts']);
         return reload(tx, ctx, id);
       });
