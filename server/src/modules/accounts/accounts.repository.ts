@@ -237,6 +237,34 @@ export const accountsRepository = {
    * grants held from them): who else must hear about a change to it (live updates). One query on
    * grants_account_live_idx.
    */
+  /**
+   * Guest members who hold a live grant on the account through an ACTIVE partnership and are still
+   * active members of their workspace: the people who see it from a partner workspace.
+   */
+  async guestHoldersOf(tx: Db, workspaceId: string, accountId: string, now: Date) {
+    return tx
+      .selectDistinct({ userId: users.id, email: users.email, name: users.name, guestWorkspaceId: grants.subjectWorkspaceId })
+      .from(grants)
+      .innerJoin(
+        partnerships,
+        and(eq(partnerships.id, grants.sourceId), eq(partnerships.hostWorkspaceId, grants.workspaceId), eq(partnerships.state, 'active')),
+      )
+      .innerJoin(users, eq(users.id, grants.userId))
+      .innerJoin(
+        memberships,
+        and(eq(memberships.workspaceId, grants.subjectWorkspaceId), eq(memberships.userId, grants.userId), eq(memberships.status, 'active')),
+      )
+      .where(
+        and(
+          eq(grants.workspaceId, workspaceId),
+          eq(grants.accountId, accountId),
+          eq(grants.sourceKind, 'host_guest_partnership'),
+          liveGrant(now),
+        ),
+      )
+      .orderBy(asc(users.email));
+  },
+
   async guestWorkspacesOf(tx: Db, workspaceId: string, accountId: string): Promise<string[]> {
     const rows = await tx
       .selectDistinct({ id: grants.subjectWorkspaceId })

@@ -34,7 +34,10 @@ import { AppError } from '../../lib/errors';
 import type { Ctx } from '../../lib/request-context';
 import { inTransaction, isUniqueViolation } from '../../lib/tx';
 import { recordActivity } from '../activity/activity.recorder';
+import { enqueueEmail } from '../email/outbox';
+import { accessAutoCancelledEmail, sharedAccountDeletedEmail } from '../partnership-access/partnership-access.emails';
 import { partnershipAccessRepository } from '../partnership-access/partnership-access.repository';
+import { partnershipsLifecycleRepository } from '../partnerships/partnerships.repository';
 import { presentAccountDetail, presentAccountMember, presentAccountSummary } from './accounts.presenter';
 import { accountsRepository as repo } from './accounts.repository';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -47,7 +50,7 @@ type ListQuery = z.output<typeof AccountsListQuerySchema>;
  * The accounts vault: accounts, their secrets (through deps.vault only), and who holds which role.
  * Every decision goes through authz/accounts.ts; every change is one transaction with its event.
  */
-export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault' | 'live'>) {
+export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault' | 'live' | 'config'>) {
   const refs = (ctx: Ctx, accountId: string, at: Date, targetUserId?: string) => ({
     workspaceId: ctx.actor.workspaceId,
     actor: { userId: ctx.actor.userId, email: ctx.actor.email },
@@ -199,6 +202,58 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
     return found;
   }
 
+  /**
+   * A deleted account that partner workspaces saw (Q9): every guest member holding a live grant on
+   * it through an active partnership is told it is no longer available (the grants stay: a restore
+   * brings them back, Q13), and every guest requester whose pending requests were cancelled is told
+   * so, once per requester. No extra event: 'Account Deleted' counts the cancelled requests.
+   */
+  async function mailPartnersOfDeletion(
+    tx: Db,
+    access: AccountAccess,
+    cancelled: Awaited<ReturnType<typeof partnershipAccessRepository.cancelPendingRequestRows>>,
+    now: Date,
+  ) {
+    const holders = await repo.guestHoldersOf(tx, access.workspaceId, access.accountId, now);
+    if (holders.length === 0 && cancelled.length === 0) return;
+    const hostName = (await repo.workspaceNames(tx, [access.workspaceId])).get(access.workspaceId) ?? '';
+    const seen = new Set<string>();
+    for (const h of holders) {
+      if (seen.has(h.email)) continue;
+      seen.add(h.email);
+      await enqueueEmail(
+        tx,
+        deps.vault,
+        sharedAccountDeletedEmail({ publicUrl: deps.config.publicUrl, to: h.email, guestWorkspaceId: h.guestWorkspaceId, hostName, accountLabel: access.label }),
+        now,
+      );
+    }
+    const byRequester = new Map<string, { guestWorkspaceId: string; targets: string[] }>();
+    for (const r of cancelled) {
+      const cur = byRequester.get(r.requesterUserId) ?? { guestWorkspaceId: r.guestWorkspaceId, targets: [] };
+      cur.targets.push(r.targetUserId);
+      byRequester.set(r.requesterUserId, cur);
+    }
+    for (const [requesterId, r] of byRequester) {
+      const requester = await partnershipsLifecycleRepository.activeMember(tx, r.guestWorkspaceId, requesterId);
+      if (!requester) continue;
+      const people = await partnershipsLifecycleRepository.people(tx, r.targets);
+      await enqueueEmail(
+        tx,
+        deps.vault,
+        accessAutoCancelledEmail({
+          publicUrl: deps.config.publicUrl,
+          to: requester.email,
+          guestWorkspaceId: r.guestWorkspaceId,
+          accountLabel: access.label,
+          targetNames: r.targets.map((id) => people.get(id)?.name || people.get(id)?.email || 'a member'),
+          why: `${access.label} was removed by ${hostName}.`,
+        }),
+        now,
+      );
+    }
+  }
+
   return {
     async list(ctx: Ctx, query: ListQuery): Promise<AccountsListResponse> {
       const afterId = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
@@ -320,12 +375,14 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
           updatedAt: now,
         });
         // Pending access requests on it can no longer be decided (spec §5.2, R-HG-22).
-        const cancelledRequests = await partnershipAccessRepository.cancelPendingRequests(
+        const cancelled = await partnershipAccessRepository.cancelPendingRequestRows(
           tx,
           ctx.actor.workspaceId,
           { accountId },
           { reason: 'account_deleted', by: ctx.actor.userId, now },
         );
+        const cancelledRequests = cancelled.length;
+        await mailPartnersOfDeletion(tx, access, cancelled, now);
         await recordActivity(
           tx,
           { type: 'Account Deleted', data: { accountLabel: access.label, ...(cancelledRequests > 0 ? { cancelledRequests } : {}) } },

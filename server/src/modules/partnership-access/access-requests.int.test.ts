@@ -47,6 +47,8 @@ describe('access requests', () => {
     t.deps.db.select().from(activityEvents).where(and(eq(activityEvents.workspaceId, w.host.id), eq(activityEvents.type, type)));
   const mailsTo = (to: string, template: string) =>
     t.deps.db.select().from(outbox).where(and(eq(outbox.toEmail, to), eq(outbox.template, template)));
+  const textOf = async (m: { bodySealed: string }) =>
+    (JSON.parse(await t.deps.vault.openSystem(t.deps.db, 'outbox.body', m.bodySealed)) as { text: string }).text;
 
   it('request → one row and one event per target, every host Owner emailed → accept → the target sees the card', async () => {
     const res = await request(w.guestAdmin.session, { accountId: w.acc1.id, userIds: [w.guestUser.user.id, w.guestLogin.user.id] });
@@ -189,6 +191,43 @@ describe('access requests', () => {
     expect(all.filter((g) => g.revokedAt === null).map((g) => g.role)).toEqual(['manager']);
     // Now they hold access: a new request for them is refused.
     expectError(await request(w.guestAdmin.session, { accountId: w.acc1.id, userIds: [w.guestUser.user.id] }), 409, 'already_exists');
+  });
+
+  it('a shared account deleted: its guest holders are told it is gone, and requesters that their request was cancelled; one event', async () => {
+    // guestUser2 holds Collaborator through an accepted request; guestLogin did too, then left the guest workspace.
+    const accepted = (await request(w.guestAdmin.session, { accountId: w.acc1.id, userIds: [w.guestUser2.user.id, w.guestLogin.user.id] })).json().items;
+    for (const r of accepted) expect((await decide(w.partner.session, r.id, 'accept')).statusCode).toBe(200);
+    await t.deps.db.update(memberships).set({ status: 'removed' }).where(and(eq(memberships.userId, w.guestLogin.user.id), eq(memberships.workspaceId, w.guest.id)));
+    const [pending] = (await request(w.guestAdmin.session, { accountId: w.acc1.id, userIds: [w.guestUser.user.id] })).json().items;
+    await t.deps.db.delete(outbox);
+    const before = (await t.deps.db.select().from(activityEvents)).length;
+
+    const res = await injectAs(t, w.partner.session, { method: 'DELETE', url: `${api}/accounts/${w.acc1.id}` });
+    expect(res.statusCode, res.body).toBe(200);
+
+    const all = await t.deps.db.select().from(outbox);
+    const gone = all.filter((m) => m.template === 'partnership.account_deleted');
+    expect(gone.map((m) => m.toEmail).sort()).toEqual([w.guestAdmin.user.email, w.guestUser2.user.email].sort());
+    expect(gone[0]!.subject).toBe('Brand Instagram is no longer available');
+    expect(await textOf(gone[0]!)).toContain('Brand Instagram was removed by Host Co');
+    const cancelledMail = all.filter((m) => m.template === 'access_request.auto_cancelled');
+    expect(cancelledMail.map((m) => m.toEmail)).toEqual([w.guestAdmin.user.email]);
+    expect(await textOf(cancelledMail[0]!)).toContain('Your request to give Gus User access to Brand Instagram was cancelled');
+    // Nobody on the host side and no one else hears about it from these emails.
+    expect(all.filter((m) => m.toEmail === w.guestLogin.user.email || m.toEmail === w.guestUser.user.email)).toHaveLength(0);
+
+    const [row] = await t.deps.db.select().from(accessRequests).where(eq(accessRequests.id, pending.id));
+    expect(row).toMatchObject({ status: 'cancelled', cancelReason: 'account_deleted' });
+    const after = await t.deps.db.select().from(activityEvents);
+    expect(after).toHaveLength(before + 1);
+    const [deleted] = await events('Account Deleted');
+    expect(deleted!.data).toMatchObject({ accountLabel: 'Brand Instagram', cancelledRequests: 1 });
+    // The grant rows stay for a restore (Q13).
+    const live = await t.deps.db
+      .select()
+      .from(grants)
+      .where(and(eq(grants.accountId, w.acc1.id), eq(grants.userId, w.guestUser2.user.id), isNull(grants.revokedAt)));
+    expect(live).toHaveLength(1);
   });
 
   it('candidates: my workspace only, search escapes LIKE, unavailable reasons and max roles', async () => {

@@ -137,3 +137,38 @@ export function accessCancelledEmail(v: {
     action: { label: 'Open in Latchkey', url: `${accountLink(v.publicUrl, v.accountId)}?tab=members` },
   });
 }
+
+export const SHARED_ACCOUNT_DELETED_TEMPLATE = 'partnership.account_deleted';
+export const ACCESS_AUTO_CANCELLED_TEMPLATE = 'access_request.auto_cancelled';
+
+/**
+ * To a guest member who saw the account through a partnership: the host deleted it. Their grant
+ * rows stay, so a restore brings the access back (spec Q13); the email says so.
+ */
+export function sharedAccountDeletedEmail(v: { publicUrl: string; to: string; guestWorkspaceId: string; hostName: string; accountLabel: string }): OutgoingEmail {
+  return email(SHARED_ACCOUNT_DELETED_TEMPLATE, v.to, v.guestWorkspaceId, `${v.accountLabel} is no longer available`, {
+    title: `${v.accountLabel} is no longer available`,
+    intro: [
+      `${v.accountLabel} was removed by ${v.hostName}. You can no longer open it in Latchkey.`,
+      `If ${v.hostName} restores it, your access comes back as it was.`,
+    ],
+    action: { label: 'Open Latchkey', url: `${v.publicUrl}/accounts` },
+  });
+}
+
+/** To the guest Manager who asked: their pending request was cancelled by a change they did not make (Q8, Q9). */
+export function accessAutoCancelledEmail(v: {
+  publicUrl: string;
+  to: string;
+  guestWorkspaceId: string;
+  accountLabel: string;
+  targetNames: string[];
+  why: string;
+}): OutgoingEmail {
+  const whom = v.targetNames.join(', ');
+  return email(ACCESS_AUTO_CANCELLED_TEMPLATE, v.to, v.guestWorkspaceId, `Access request for ${v.accountLabel} cancelled`, {
+    title: 'Access request cancelled',
+    intro: `Your request to give ${whom} access to ${v.accountLabel} was cancelled: ${v.why}`,
+    action: { label: 'Open Latchkey', url: `${v.publicUrl}/accounts` },
+  });
+}

@@ -260,6 +260,16 @@ export const partnershipAccessRepository = {
     filter: { accountId: string; partnershipId?: string; requesterUserId?: string; targetUserId?: string },
     v: { reason: string; by: string | null; now: Date },
   ): Promise<number> {
+    return (await partnershipAccessRepository.cancelPendingRequestRows(tx, hostWorkspaceId, filter, v)).length;
+  },
+
+  /** Like cancelPendingRequests, returning who asked for whom (for the emails). */
+  async cancelPendingRequestRows(
+    tx: Db,
+    hostWorkspaceId: string,
+    filter: { accountId: string; partnershipId?: string; requesterUserId?: string; targetUserId?: string },
+    v: { reason: string; by: string | null; now: Date },
+  ) {
     const conds: SQL[] = [
       eq(accessRequests.hostWorkspaceId, hostWorkspaceId),
       eq(accessRequests.accountId, filter.accountId),
@@ -272,8 +282,13 @@ export const partnershipAccessRepository = {
       .update(accessRequests)
       .set({ status: 'cancelled', cancelReason: v.reason, decidedBy: v.by, decidedAt: v.now })
       .where(and(...conds))
-      .returning({ id: accessRequests.id });
-    return rows.length;
+      .returning({
+        id: accessRequests.id,
+        requesterUserId: accessRequests.requesterUserId,
+        targetUserId: accessRequests.targetUserId,
+        guestWorkspaceId: accessRequests.guestWorkspaceId,
+      });
+    return rows;
   },
 
   /** An active member of the workspace, with their workspace role. */
