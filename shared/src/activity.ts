@@ -142,8 +142,17 @@ export const ActivityEventSchemas = {
   'Access Request Accepted': z.object({ ...partnershipRef, ...accountRef, ...userRef, role: AccountRoleSchema }),
   /** A host account Owner declined an access request. */
   'Access Request Declined': z.object({ ...partnershipRef, ...accountRef, ...userRef }),
-  /** The requester withdrew a pending access request. (Automatic cancellations are counted on the event that caused them.) */
-  'Access Request Cancelled': z.object({ ...partnershipRef, ...accountRef, ...userRef }),
+  /**
+   * A pending access request was cancelled: by the requester (no `reason`), or by a host Owner's
+   * accept that found the requester or the target no longer fit (`reason`). Other automatic
+   * cancellations are counted on the event that caused them.
+   */
+  'Access Request Cancelled': z.object({
+    ...partnershipRef,
+    ...accountRef,
+    ...userRef,
+    reason: z.enum(['requester_removed', 'requester_lost_manager', 'target_removed']).optional(),
+  }),
 
   /** The key-encryption key was rotated; data keys were re-wrapped. */
   'Encryption Key Rotated': z.object({ fromVersion: z.number().int(), toVersion: z.number().int() }),

@@ -107,6 +107,11 @@ describe('summarizeActivity', () => {
       ['Access Request Declined', { ...A, targetEmail: 'm@agency.test' }, 'Olive declined the request for m@agency.test to access “Acme Instagram”'],
       ['Access Request Cancelled', { ...A, targetEmail: 'm@agency.test' }, 'Olive cancelled the request for m@agency.test to access “Acme Instagram”'],
       [
+        'Access Request Cancelled',
+        { ...A, targetEmail: 'm@agency.test', reason: 'requester_lost_manager' },
+        'Olive cancelled the request for m@agency.test to access “Acme Instagram” (the member who asked is no longer a Manager of it)',
+      ],
+      [
         'Account Role Updated',
         { accountLabel: 'X', targetEmail: 'm@agency.test', fromRole: 'collaborator', toRole: 'manager', partnershipId: 'p1' },
         'Olive changed m@agency.test’s role on “X” from Collaborator to Manager (through a partnership)',

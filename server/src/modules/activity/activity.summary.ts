@@ -131,8 +131,14 @@ export function summarizeActivity(type: string, data: unknown, actorName: string
       return `${who} accepted the request for ${d.targetEmail}: ${ar(d.role)} access to ${acc}`;
     case 'Access Request Declined':
       return `${who} declined the request for ${d.targetEmail} to access ${acc}`;
-    case 'Access Request Cancelled':
-      return `${who} cancelled the request for ${d.targetEmail} to access ${acc}`;
+    case 'Access Request Cancelled': {
+      const why = {
+        requester_removed: ' (the member who asked is no longer in the partner workspace)',
+        requester_lost_manager: ' (the member who asked is no longer a Manager of it)',
+        target_removed: ' (the member is no longer in the partner workspace)',
+      }[d.reason as string];
+      return `${who} cancelled the request for ${d.targetEmail} to access ${acc}${why ?? ''}`;
+    }
     case 'Encryption Key Rotated':
       return `${who} rotated the encryption key (v${d.fromVersion} → v${d.toVersion})`;
   }

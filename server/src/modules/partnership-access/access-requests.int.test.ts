@@ -172,6 +172,10 @@ describe('access requests', () => {
     expectError(await decide(w.partner.session, r.id, 'accept'), 409, 'conflict');
     const [row] = await t.deps.db.select().from(accessRequests).where(eq(accessRequests.id, r.id));
     expect(row).toMatchObject({ status: 'cancelled', cancelReason: 'target_removed' });
+    // The cancellation is recorded although the answer is 409.
+    const cancelledEvents = await events('Access Request Cancelled');
+    expect(cancelledEvents.map((e) => e.data)).toEqual([expect.objectContaining({ targetEmail: w.guestUser2.user.email, reason: 'target_removed' })]);
+    expect(cancelledEvents[0]).toMatchObject({ actorUserId: w.partner.user.id, partnerWorkspaceId: w.guest.id, accountId: w.acc1.id });
 
     // A Manager request pending while the member got Collaborator another way (e.g. a direct insert
     // standing in for a re-share): accepting replaces the weaker grant; the trail keeps both rows.
@@ -191,6 +195,40 @@ describe('access requests', () => {
     expect(all.filter((g) => g.revokedAt === null).map((g) => g.role)).toEqual(['manager']);
     // Now they hold access: a new request for them is refused.
     expectError(await request(w.guestAdmin.session, { accountId: w.acc1.id, userIds: [w.guestUser.user.id] }), 409, 'already_exists');
+  });
+
+  it('accept re-checks the requester: no longer Manager (requester_lost_manager) or gone (requester_removed) → cancelled with its event, 409', async () => {
+    const [r1] = (await request(w.guestAdmin.session, { accountId: w.acc1.id, userIds: [w.guestUser.user.id] })).json().items;
+    const [r2] = (await request(w.guestAdmin.session, { accountId: w.acc1.id, userIds: [w.guestUser2.user.id] })).json().items;
+    const liveOfAdmin = and(eq(grants.accountId, w.acc1.id), eq(grants.userId, w.guestAdmin.user.id), isNull(grants.revokedAt));
+    const viaPartnership = { workspaceId: w.host.id, subjectWorkspaceId: w.guest.id, accountId: w.acc1.id, userId: w.guestAdmin.user.id, sourceKind: 'host_guest_partnership' as const, sourceId: w.partnershipId };
+    // The requester's Manager grant became Collaborator while the request was pending.
+    await t.deps.db.update(grants).set({ revokedAt: new Date(), revokeReason: 'role_changed' }).where(liveOfAdmin);
+    await t.deps.db.insert(grants).values({ ...viaPartnership, role: 'collaborator' });
+    const lost = expectError(await decide(w.partner.session, r1.id, 'accept'), 409, 'conflict');
+    expect(lost.message).toContain('no longer a Manager');
+    // Then Manager again, but no longer a member of the guest workspace.
+    await t.deps.db.update(grants).set({ revokedAt: new Date(), revokeReason: 'role_changed' }).where(liveOfAdmin);
+    await t.deps.db.insert(grants).values({ ...viaPartnership, role: 'manager' });
+    await t.deps.db.update(memberships).set({ status: 'removed' }).where(and(eq(memberships.userId, w.guestAdmin.user.id), eq(memberships.workspaceId, w.guest.id)));
+    const gone = expectError(await decide(w.partner.session, r2.id, 'accept'), 409, 'conflict');
+    expect(gone.message).toContain('no longer in the partner workspace');
+
+    const rows = await t.deps.db.select().from(accessRequests).where(eq(accessRequests.partnershipId, w.partnershipId));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(r1.id)).toMatchObject({ status: 'cancelled', cancelReason: 'requester_lost_manager', decidedBy: w.partner.user.id });
+    expect(byId.get(r2.id)).toMatchObject({ status: 'cancelled', cancelReason: 'requester_removed', decidedBy: w.partner.user.id });
+    expect((await events('Access Request Cancelled')).map((e) => (e.data as { reason?: string }).reason).sort()).toEqual(['requester_lost_manager', 'requester_removed']);
+    expect(await events('Access Request Accepted')).toHaveLength(0);
+    // Nothing was granted to the targets.
+    const targetGrants = await t.deps.db
+      .select()
+      .from(grants)
+      .where(and(eq(grants.accountId, w.acc1.id), isNull(grants.revokedAt), eq(grants.subjectWorkspaceId, w.guest.id)));
+    expect(targetGrants.map((g) => g.userId)).toEqual([w.guestAdmin.user.id]);
+    // Already decided: a second accept is a plain 409 and writes nothing more.
+    expectError(await decide(w.partner.session, r1.id, 'accept'), 409, 'conflict');
+    expect(await events('Access Request Cancelled')).toHaveLength(2);
   });
 
   it('a shared account deleted: its guest holders are told it is gone, and requesters that their request was cancelled; one event', async () => {

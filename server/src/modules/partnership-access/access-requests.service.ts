@@ -265,11 +265,31 @@ export function createAccessRequestsService(deps: AccessDeps) {
         if (!share || !acc || acc.status !== 'active') {
           throw new AppError(ErrorCode.CONFLICT, `"${label}" is no longer shared with ${p.guestName}.`);
         }
+        // Re-check the people at decision time: the requester must still be an active guest member
+        // holding Manager on the account through this partnership (R-HG-11, Q8), the target still a
+        // member. Otherwise the request is cancelled (committed, with its event) and the answer is 409.
+        const asker = await repo.findActiveMember(tx, q.guestWorkspaceId, q.requesterUserId);
+        const askerGrants = asker
+          ? await repo.livePartnershipGrants(tx, hostWs, p.row.id, now, { accountId: q.accountId, userId: q.requesterUserId })
+          : [];
         const member = await repo.findActiveMember(tx, q.guestWorkspaceId, q.targetUserId);
-        if (!member) {
-          await repo.decideRequest(tx, hostWs, q.id, { status: 'cancelled', by: ctx.actor.userId, now, cancelReason: 'target_removed' });
+        const cancelReason = !asker
+          ? ('requester_removed' as const)
+          : !askerGrants.some((g) => g.role === 'manager')
+            ? ('requester_lost_manager' as const)
+            : !member
+              ? ('target_removed' as const)
+              : null;
+        if (cancelReason || !member) {
+          const reason = cancelReason ?? 'target_removed';
+          await repo.decideRequest(tx, hostWs, q.id, { status: 'cancelled', by: ctx.actor.userId, now, cancelReason: reason });
+          await recordActivity(
+            tx,
+            { type: 'Access Request Cancelled', data: { ...names(p), accountLabel: label, targetEmail: target.email, reason } },
+            partnershipRefs(ctx, p.row, now, { accountId: q.accountId, targetUserId: q.targetUserId }),
+          );
           await publishBoth(deps, tx, p.row, ['access-requests']);
-          return { cancelled: true as const };
+          return { cancelled: reason, dto: null };
         }
         const role: PartnershipAccountRole = member.role === 'login_only' ? 'collaborator' : q.role;
         const existing = await repo.livePartnershipGrants(tx, hostWs, p.row.id, now, { accountId: q.accountId, userId: q.targetUserId });
@@ -297,10 +317,16 @@ export function createAccessRequestsService(deps: AccessDeps) {
         await enqueueEmail(tx, deps.vault, accessAcceptedEmail({ ...base, to: requester.email, forTarget: false }), now);
         await enqueueEmail(tx, deps.vault, accessAcceptedEmail({ ...base, to: target.email, forTarget: true }), now);
         await publishBoth(deps, tx, p.row, ['access-requests', 'accounts', 'partnerships']);
-        return { dto: (await presentIds(tx, ctx, [q.id]))[0]! };
+        return { cancelled: null, dto: (await presentIds(tx, ctx, [q.id]))[0]! };
       });
-      if ('cancelled' in result) {
-        throw new AppError(ErrorCode.CONFLICT, 'The member is no longer in the partner workspace; the request was cancelled.');
+      // The cancellation above is committed; the caller learns why nothing was granted.
+      if (result.cancelled) {
+        const why = {
+          requester_removed: 'The member who asked is no longer in the partner workspace; the request was cancelled.',
+          requester_lost_manager: 'The member who asked is no longer a Manager of this account; the request was cancelled.',
+          target_removed: 'The member is no longer in the partner workspace; the request was cancelled.',
+        }[result.cancelled];
+        throw new AppError(ErrorCode.CONFLICT, why, { reason: result.cancelled });
       }
       return result.dto;
     },
