@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import type { AccountDetailDto, SecretField } from '@shared/accounts';
 import { errorMessage, isApiError } from '../../api/client';
@@ -10,6 +10,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorState, FormError } from '../../components/ErrorState';
 import { ChevronLeftIcon, EyeIcon, InfoIcon } from '../../components/Icons';
 import { Loading } from '../../components/Spinner';
+import { Tabs } from '../../components/Tabs';
 import { useToast } from '../../components/Toast';
 import { formatDateTime } from '../../lib/format';
 import { useTitle } from '../../lib/hooks';
@@ -203,7 +204,6 @@ export function AccountDetailPage() {
   const del = useDeleteAccount(accountId);
   const restore = useRestoreAccount(accountId);
   const toast = useToast();
-  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ details: null, members: null });
   useTitle(q.data?.label ?? 'Account');
 
   if (q.isPending) return <Loading label="Loading account…" />;
@@ -232,13 +232,6 @@ export function AccountDetailPage() {
   const requested = params.get('tab') === 'members' ? 'members' : 'details';
   const tab: Tab = tabs.includes(requested) ? requested : 'details';
   const selectTab = (t: Tab) => setParams(t === 'details' ? {} : { tab: t }, { replace: true });
-  const onTabKey = (e: KeyboardEvent) => {
-    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
-    const i = tabs.indexOf(tab);
-    const next = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length]!;
-    selectTab(next);
-    tabRefs.current[next]?.focus();
-  };
 
   return (
     <>
@@ -299,29 +292,14 @@ export function AccountDetailPage() {
         </div>
       ) : null}
 
-      <div className="tabs" role="tablist" aria-label="Account sections">
-        {tabs.map((t) => (
-          <button
-            key={t}
-            ref={(el) => {
-              tabRefs.current[t] = el;
-            }}
-            type="button"
-            role="tab"
-            id={`tab-${t}`}
-            aria-selected={tab === t}
-            aria-controls={`panel-${t}`}
-            tabIndex={tab === t ? 0 : -1}
-            onClick={() => selectTab(t)}
-            onKeyDown={onTabKey}
-          >
-            {t === 'details' ? 'Details' : 'Members'}
-          </button>
-        ))}
-      </div>
-      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+      <Tabs
+        label="Account sections"
+        tabs={tabs.map((t) => ({ id: t, label: t === 'details' ? 'Details' : 'Members' }))}
+        selected={tab}
+        onSelect={selectTab}
+      >
         {tab === 'details' ? <DetailsTab account={a} /> : <AccountMembersTab account={a} />}
-      </div>
+      </Tabs>
       {a.abilities.requestAccess ? <MyAccessRequests account={a} /> : null}
       {requesting ? <RequestAccessDialog account={a} onClose={() => setRequesting(false)} /> : null}
 

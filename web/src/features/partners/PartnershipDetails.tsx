@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { PENDING_PARTNERSHIP_STATES, type PartnershipDto } from '@shared/partnerships';
 import { errorMessage, isApiError } from '../../api/client';
 import { Button } from '../../components/Button';
@@ -7,6 +7,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorState, FormError } from '../../components/ErrorState';
 import { InfoIcon, PlusIcon } from '../../components/Icons';
 import { Loading } from '../../components/Spinner';
+import { Tabs } from '../../components/Tabs';
 import { useToast } from '../../components/Toast';
 import { formatDateTime } from '../../lib/format';
 import { useSession } from '../auth/api';
@@ -185,7 +186,6 @@ export function PartnershipDetails({
   const settings = useUpdatePartnership(id);
   const toast = useToast();
   const [open, setOpen] = useState<Open>(null);
-  const tabRefs = useRef<Record<DetailTab, HTMLButtonElement | null>>({ accounts: null, members: null });
 
   if (q.isPending) return <Loading label="Loading partner…" />;
   if (q.isError) {
@@ -241,13 +241,6 @@ export function PartnershipDetails({
 
   const tabs: DetailTab[] = [...(a.viewAccounts ? (['accounts'] as const) : []), ...(a.viewMembers ? (['members'] as const) : [])];
   const current: DetailTab = tabs.includes(tab) ? tab : (tabs[0] ?? 'accounts');
-  const onTabKey = (e: KeyboardEvent) => {
-    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
-    const i = tabs.indexOf(current);
-    const next = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length]!;
-    onTab(next);
-    tabRefs.current[next]?.focus();
-  };
   const stateText = describeState(p);
 
   return (
@@ -344,38 +337,22 @@ export function PartnershipDetails({
       </dl>
 
       {tabs.length > 0 ? (
-        <>
-          <div className="tabs" role="tablist" aria-label="Partner sections">
-            {tabs.map((t) => (
-              <button
-                key={t}
-                ref={(el) => {
-                  tabRefs.current[t] = el;
-                }}
-                type="button"
-                role="tab"
-                id={`ptab-${t}`}
-                aria-selected={current === t}
-                aria-controls={`ppanel-${t}`}
-                tabIndex={current === t ? 0 : -1}
-                onClick={() => onTab(t)}
-                onKeyDown={onTabKey}
-              >
-                {t === 'accounts' ? 'Accounts' : 'Members'}
-              </button>
-            ))}
-          </div>
-          <div role="tabpanel" id={`ppanel-${current}`} aria-labelledby={`ptab-${current}`}>
-            {current === 'accounts' ? (
-              <>
-                {a.approve ? <ReviewPanel p={p} onDecline={() => setOpen('decline')} /> : null}
-                <AccountsTab partnership={p} />
-              </>
-            ) : (
-              <MembersTab partnership={p} />
-            )}
-          </div>
-        </>
+        <Tabs
+          label="Partner sections"
+          tabs={tabs.map((t) => ({ id: t, label: t === 'accounts' ? 'Accounts' : 'Members' }))}
+          selected={current}
+          onSelect={onTab}
+          idPrefix="p"
+        >
+          {current === 'accounts' ? (
+            <>
+              {a.approve ? <ReviewPanel p={p} onDecline={() => setOpen('decline')} /> : null}
+              <AccountsTab partnership={p} />
+            </>
+          ) : (
+            <MembersTab partnership={p} />
+          )}
+        </Tabs>
       ) : null}
 
       {open === 'share' ? <ShareAccountsDialog partnership={p} onClose={close} /> : null}
