@@ -11,9 +11,10 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorState, FormError } from '../../components/ErrorState';
 import { SelectField } from '../../components/Field';
 import { PlusIcon } from '../../components/Icons';
+import { PersonCell } from '../../components/PersonCell';
 import { Loading } from '../../components/Spinner';
 import { useToast } from '../../components/Toast';
-import { formatDate, formatRelative, initials } from '../../lib/format';
+import { formatDate, formatRelative } from '../../lib/format';
 import { ACCOUNT_ROLE_DESCRIPTIONS, DIRECT_ACCOUNT_ROLES } from '../../lib/roles';
 import { useMembers } from '../members/api';
 import { PendingAccessRequests } from './AccessRequestsPanel';
@@ -208,16 +209,7 @@ function MemberRow({ m, account, onError }: { m: AccountMemberDto; account: Acco
   return (
     <tr>
       <td>
-        <div className="person">
-          <span className="avatar" aria-hidden="true">
-            {initials(m.name)}
-          </span>
-          <div>
-            <div className="person-name">
-              {m.name} {m.isYou ? <Badge>You</Badge> : null}
-            </div>
-          </div>
-        </div>
+        <PersonCell name={m.name} badge={m.isYou ? <Badge>You</Badge> : null} />
       </td>
       <td className="muted">{m.email}</td>
       <td>{roleCell}</td>

@@ -11,9 +11,10 @@ import { ErrorState, FormError } from '../../components/ErrorState';
 import { TextField } from '../../components/Field';
 import { PlusIcon, UsersIcon } from '../../components/Icons';
 import { PageHeader } from '../../components/PageHeader';
+import { PersonCell } from '../../components/PersonCell';
 import { Loading } from '../../components/Spinner';
 import { useToast } from '../../components/Toast';
-import { formatDate, formatRelative, initials } from '../../lib/format';
+import { formatDate, formatRelative } from '../../lib/format';
 import { useTitle } from '../../lib/hooks';
 import { ASSIGNABLE_WORKSPACE_ROLES, WORKSPACE_ROLE_DESCRIPTIONS } from '../../lib/roles';
 import { zodFieldErrors } from '../../lib/zod-errors';
@@ -106,14 +107,7 @@ function MemberRow({ m }: { m: MemberDto }) {
   return (
     <tr>
       <td>
-        <div className="person">
-          <span className="avatar" aria-hidden="true">
-            {initials(m.name)}
-          </span>
-          <span className="person-name">
-            {m.name} {m.isYou ? <Badge>You</Badge> : null}
-          </span>
-        </div>
+        <PersonCell name={m.name} badge={m.isYou ? <Badge>You</Badge> : null} />
       </td>
       <td className="muted">{m.email}</td>
       <td>

@@ -6,9 +6,10 @@ import { ConfirmDialog } from '../../components/Dialog';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorState, FormError } from '../../components/ErrorState';
 import { RoleSelect } from '../../components/RoleSelect';
+import { PersonCell } from '../../components/PersonCell';
 import { Loading } from '../../components/Spinner';
 import { useToast } from '../../components/Toast';
-import { formatDate, formatRelative, initials } from '../../lib/format';
+import { formatDate, formatRelative } from '../../lib/format';
 import { usePartnershipAccounts, usePartnershipMembers, useRemoveMemberAccess, useRemoveSharedAccount, useChangeMemberAccess } from './api';
 import { MoreActionsMenu } from './MoreActionsMenu';
 import { PARTNER_ROLE_LABELS } from './ShareAccountsDialog';
@@ -113,19 +114,9 @@ export function AccountsTab({ partnership }: { partnership: PartnershipDto }) {
   );
 }
 
-function PersonCell({ m }: { m: PartnershipMemberDto }) {
+function MemberCell({ m }: { m: PartnershipMemberDto }) {
   return (
-    <div className="person">
-      <span className="avatar" aria-hidden="true">
-        {initials(m.name)}
-      </span>
-      <div>
-        <span className="person-name">
-          {m.name} {m.isGuestContact ? <Badge tone="accent">Guest contact</Badge> : null}
-        </span>
-        <div className="person-email">{m.email}</div>
-      </div>
-    </div>
+    <PersonCell name={m.name} email={m.email} badge={m.isGuestContact ? <Badge tone="accent">Guest contact</Badge> : null} />
   );
 }
 
@@ -139,7 +130,7 @@ function MemberAccessRows({ partnership, m }: { partnership: PartnershipDto; m: 
     return (
       <tr>
         <td>
-          <PersonCell m={m} />
+          <MemberCell m={m} />
         </td>
         <td colSpan={5} className="muted">
           Has access only to shared accounts you cannot open
@@ -153,7 +144,7 @@ function MemberAccessRows({ partnership, m }: { partnership: PartnershipDto; m: 
         <tr key={acc.accountId}>
           {i === 0 ? (
             <td rowSpan={m.accounts.length}>
-              <PersonCell m={m} />
+              <MemberCell m={m} />
             </td>
           ) : null}
           <td>{acc.accountLabel}</td>
