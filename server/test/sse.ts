@@ -12,20 +12,43 @@ export interface SseEvent {
 }
 export interface SseClient {
   status: number;
+  headers: http.IncomingHttpHeaders;
+  /** Everything received, as sent. */
+  body: string;
   events: SseEvent[];
+  /** The text of comment lines (`: …`), such as heartbeats. */
+  comments: string[];
+  /** The last `retry:` value, if any. */
+  retry: number | null;
   ended: boolean;
   close(): void;
 }
 
-export function openLiveStream(port: number, session: TestSession): Promise<SseClient> {
+/** Open GET /api/v1/live, with the session's cookie or (null) without any. */
+export function openLiveStream(port: number, session: TestSession | null): Promise<SseClient> {
   return new Promise((resolve, reject) => {
     const req = http.get(
-      { host: '127.0.0.1', port, path: '/api/v1/live', headers: { accept: 'text/event-stream', cookie: session.headers.cookie } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/api/v1/live',
+        headers: { accept: 'text/event-stream', ...(session ? { cookie: session.headers.cookie } : {}) },
+      },
       (res) => {
-        const client: SseClient = { status: res.statusCode ?? 0, events: [], ended: false, close: () => req.destroy() };
+        const client: SseClient = {
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: '',
+          events: [],
+          comments: [],
+          retry: null,
+          ended: false,
+          close: () => req.destroy(),
+        };
         let buffer = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
+          client.body += chunk;
           buffer += chunk;
           let i: number;
           while ((i = buffer.indexOf('\n\n')) >= 0) {
@@ -35,7 +58,11 @@ export function openLiveStream(port: number, session: TestSession): Promise<SseC
             const data: string[] = [];
             let isEvent = false;
             for (const line of block.split('\n')) {
-              if (line.startsWith('event: ')) {
+              if (line.startsWith(':')) {
+                client.comments.push(line.slice(1).trim());
+              } else if (line.startsWith('retry: ')) {
+                client.retry = Number(line.slice(7));
+              } else if (line.startsWith('event: ')) {
                 event = line.slice(7);
                 isEvent = true;
               } else if (line.startsWith('data: ')) {

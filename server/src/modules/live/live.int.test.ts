@@ -1,4 +1,3 @@
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { and, eq } from 'drizzle-orm';
 import pg from 'pg';
@@ -8,6 +7,7 @@ import { memberships } from '../../db/schema/index';
 import { inTransaction } from '../../lib/tx';
 import { createTestApp, createWorkspace, expectError, injectAs, sessionFor, type TestApp, type TestSession } from '../../../test/harness';
 import { TEST_PG_URL } from '../../../test/database';
+import { openLiveStream, waitFor, type SseClient } from '../../../test/sse';
 import { insertMember } from '../../../test/world';
 import { LIVE_CHANNEL } from './live.hub';
 
@@ -19,80 +19,6 @@ import { LIVE_CHANNEL } from './live.hub';
 
 const HEARTBEAT_MS = 150;
 
-interface SseEvent {
-  event: string;
-  data: string;
-}
-interface SseClient {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-  events: SseEvent[];
-  comments: string[];
-  retry: number | null;
-  ended: boolean;
-  close(): void;
-}
-
-function openStream(port: number, session: TestSession | null): Promise<SseClient> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/api/v1/live', headers: { accept: 'text/event-stream', ...(session ? { cookie: session.headers.cookie } : {}) } }, (res) => {
-      const client: SseClient = {
-        status: res.statusCode ?? 0,
-        headers: res.headers,
-        body: '',
-        events: [],
-        comments: [],
-        retry: null,
-        ended: false,
-        close: () => req.destroy(),
-      };
-      let buffer = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        client.body += chunk;
-        buffer += chunk;
-        let i: number;
-        while ((i = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, i);
-          buffer = buffer.slice(i + 2);
-          let event = 'message';
-          const data: string[] = [];
-          let isEvent = false;
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':')) {client.comments.push(line.slice(1).trim());}
-            else if (line.startsWith('retry: ')) {client.retry = Number(line.slice(7));}
-            else if (line.startsWith('event: ')) {
-              event = line.slice(7);
-              isEvent = true;
-            } else if (line.startsWith('data: ')) {
-              data.push(line.slice(6));
-              isEvent = true;
-            }
-          }
-          if (isEvent) client.events.push({ event, data: data.join('\n') });
-        }
-      });
-      const done = () => {
-        client.ended = true;
-      };
-      res.on('end', done);
-      res.on('close', done);
-      res.on('error', done);
-      resolve(client);
-    });
-    req.on('error', reject);
-  });
-}
-
-async function waitFor(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 const changes = (c: SseClient) => c.events.filter((e) => e.event === 'change').map((e) => JSON.parse(e.data) as { topics: LiveTopic[] });
 const ready = (c: SseClient) => waitFor('ready', () => c.events.some((e) => e.event === 'ready'));
 
@@ -103,7 +29,7 @@ describe('live updates (GET /api/v1/live)', () => {
   let b: { workspaceId: string; ownerId: string };
   const open: SseClient[] = [];
   const stream = async (session: TestSession | null) => {
-    const c = await openStream(port, session);
+    const c = await openLiveStream(port, session);
     open.push(c);
     return c;
   };
@@ -280,7 +206,7 @@ describe('live updates: app close', () => {
     await t.app.listen({ host: '127.0.0.1', port: 0 });
     const port = (t.app.server.address() as AddressInfo).port;
     const { workspace, owner } = await createWorkspace(t.deps);
-    const c = await openStream(port, await sessionFor(t.deps, owner.id, workspace.id));
+    const c = await openLiveStream(port, await sessionFor(t.deps, owner.id, workspace.id));
     await ready(c);
     await t.close();
     await waitFor('the stream to end', () => c.ended);
@@ -294,7 +220,7 @@ describe.runIf(TEST_PG_URL)('live updates: the PostgreSQL listener', () => {
       await t.app.listen({ host: '127.0.0.1', port: 0 });
       const port = (t.app.server.address() as AddressInfo).port;
       const { workspace, owner } = await createWorkspace(t.deps);
-      const c = await openStream(port, await sessionFor(t.deps, owner.id, workspace.id));
+      const c = await openLiveStream(port, await sessionFor(t.deps, owner.id, workspace.id));
       await ready(c);
 
       // Kill the listener's connection from another session, as a server restart or a proxy would.
