@@ -20,6 +20,8 @@ export const PARTNERSHIP_EMAIL_TEMPLATES = {
   orphaned: 'partnership.orphaned',
   guestContact: 'partnership.guest_contact',
   guestContactReplaced: 'partnership.guest_contact_replaced',
+  withdrawn: 'partnership.withdrawn',
+  settingChanged: 'partnership.setting_changed',
 } as const;
 
 export function partnershipLink(publicUrl: string, partnershipId: string): string {
@@ -42,7 +44,16 @@ export function partnershipEmail(
   kind: Kind,
   base: PartnershipEmailBase,
   to: { email: string; workspaceId: string },
-  extra: { actorName?: string; reason?: string | null; partnerEmail?: string; newContactName?: string } = {},
+  extra: {
+    actorName?: string;
+    reason?: string | null;
+    partnerEmail?: string;
+    newContactName?: string;
+    /** requestToGuest: the pending request was edited (ADR 0011). */
+    updated?: boolean;
+    /** settingChanged: the new value of allowManagerRequests. */
+    allowManagerRequests?: boolean;
+  } = {},
 ): OutgoingEmail {
   const { hostName, guestName } = base;
   const by = extra.actorName ? `${extra.actorName}` : 'Someone';
@@ -57,8 +68,9 @@ export function partnershipEmail(
       action = 'Review the request';
       break;
     case 'requestToGuest':
-      title = `${hostName} wants to partner with ${guestName}`;
-      intro = [`The workspace "${hostName}" asked to connect with "${guestName}" on Latchkey, so they can share accounts with you without handing over passwords.`, 'An Admin of your workspace must accept the Terms of Service to accept the request, or decline it.'];
+      title = `${extra.updated ? 'Updated request: ' : ''}${hostName} wants to partner with ${guestName}`;
+      intro = [
+        ...(extra.updated ? [`${hostName} updated its pending partnership request.`] : []),`The workspace "${hostName}" asked to connect with "${guestName}" on Latchkey, so they can share accounts with you without handing over passwords.`, 'An Admin of your workspace must accept the Terms of Service to accept the request, or decline it.'];
       action = 'Review the request';
       break;
     case 'reminder':
@@ -98,6 +110,20 @@ export function partnershipEmail(
     case 'guestContact':
       title = `You are now the contact for ${hostName}'s partnership`;
       intro = [`${by} made you the contact of "${guestName}" for the partnership with "${hostName}". Accounts ${hostName} shares with your workspace are now shared with you.`];
+      break;
+    case 'withdrawn':
+      title = `The partnership request to ${guestName} was withdrawn`;
+      intro = [`${by} withdrew the request to connect ${hostName} with "${guestName}" before it was approved. Nothing is left to approve.`];
+      break;
+    case 'settingChanged':
+      title = extra.allowManagerRequests
+        ? `${hostName} now lets Managers ask for the Manager role`
+        : `${hostName} no longer lets Managers ask for the Manager role`;
+      intro = [
+        extra.allowManagerRequests
+          ? `In the partnership with "${hostName}", Managers of "${guestName}" can now ask to give other members the Manager role on shared accounts, not only the Collaborator role.`
+          : `In the partnership with "${hostName}", Managers of "${guestName}" can now only ask to give other members the Collaborator role on shared accounts.`,
+      ];
       break;
     case 'guestContactReplaced':
       title = `You are no longer the contact for ${hostName}'s partnership`;

@@ -20,7 +20,10 @@ const as = (s: TestSession | null, method: 'GET' | 'POST' | 'PATCH' | 'DELETE' |
   injectAs(t, s, { method, url: `/api/v1${url}`, ...(payload !== undefined ? { payload: payload as object } : {}) });
 
 async function mails(template?: string) {
-  const rows = await t.deps.db.select({ to: outbox.toEmail, template: outbox.template }).from(outbox).orderBy(asc(outbox.createdAt));
+  const rows = await t.deps.db
+    .select({ to: outbox.toEmail, template: outbox.template, subject: outbox.subject })
+    .from(outbox)
+    .orderBy(asc(outbox.createdAt));
   return rows.filter((r) => !template || r.template === template);
 }
 async function clearOutbox() {
@@ -330,19 +333,46 @@ describe('transitions', () => {
     const p = await buildPair('j');
     const d = await request(p, p.s.hostUser);
     expectError(await as(p.s.hostUser2, 'PATCH', `/partnerships/${d.id}`, { reason: 'x' }), 404, 'not_found');
+    await clearOutbox();
     const res = await as(p.s.hostUser, 'PATCH', `/partnerships/${d.id}`, { partnerEmail: 'New@Partner.Example', reason: 'Updated', allowManagerRequests: true });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ partnerEmail: 'new@partner.example', reason: 'Updated', allowManagerRequests: true });
     const ev = await events(d.id, 'Partnership Updated');
     expect(ev).toHaveLength(1);
     expect(ev[0]!.data).toMatchObject({ change: 'details_edited', fields: ['partnerEmail', 'reason', 'allowManagerRequests'] });
+    // Not yet approved by the host: the guest never saw it, nobody is emailed.
+    expect(await mails()).toEqual([]);
+    // Approved and waiting for the guest: its Admins and Owner get the updated request (never the typed address).
+    const g = await buildPair('j3');
+    const pending = await request(g, g.s.hostAdmin);
+    await clearOutbox();
+    const edited = await as(g.s.hostAdmin, 'PATCH', `/partnerships/${pending.id}`, { partnerEmail: 'Other@Partner.Example' });
+    expect(edited.statusCode, edited.body).toBe(200);
+    const updated = await mails();
+    expect(updated.map((m) => m.to).sort()).toEqual([g.guest.owner.email, g.guestAdmin.email, g.guestAdmin2.email].sort());
+    expect(updated.every((m) => m.template === 'partnership.request_guest' && m.subject.startsWith('Updated request: '))).toBe(true);
+    expect(await events(pending.id, 'Partnership Updated')).toHaveLength(1);
     // Settings only on a live partnership; details only while pending (or declined by the guest).
     const q = await buildPair('j2');
     const a = await activePartnership(q);
     expectError(await as(q.s.hostAdmin, 'PATCH', `/partnerships/${a.id}`, { reason: 'late' }), 409, 'conflict');
+    await clearOutbox();
     const set = await as(q.s.hostAdmin, 'PATCH', `/partnerships/${a.id}`, { allowManagerRequests: true });
     expect(set.json()).toMatchObject({ allowManagerRequests: true });
     expect((await events(a.id, 'Partnership Updated'))[0]!.data).toMatchObject({ change: 'setting_changed', fields: ['allowManagerRequests'] });
+    // The guest Admins and Owner are told, once per change; the same value again emails nobody.
+    const guestSide = [q.guest.owner.email, q.guestAdmin.email, q.guestAdmin2.email].sort();
+    const on = await mails();
+    expect(on.map((m) => m.to).sort()).toEqual(guestSide);
+    expect(on.map((m) => [m.template, m.subject])).toEqual(guestSide.map(() => ['partnership.setting_changed', 'Host j2 now lets Managers ask for the Manager role']));
+    await clearOutbox();
+    expect((await as(q.s.hostAdmin, 'PATCH', `/partnerships/${a.id}`, { allowManagerRequests: true })).statusCode).toBe(200);
+    expect(await mails()).toEqual([]);
+    expect((await as(q.s.hostAdmin, 'PATCH', `/partnerships/${a.id}`, { allowManagerRequests: false })).statusCode).toBe(200);
+    const off = await mails();
+    expect(off.map((m) => m.to).sort()).toEqual(guestSide);
+    expect(off.map((m) => m.subject)).toEqual(guestSide.map(() => 'Host j2 no longer lets Managers ask for the Manager role'));
+    await clearOutbox();
     expectError(await as(q.s.guestAdmin, 'PATCH', `/partnerships/${a.id}`, { allowManagerRequests: false }), 403, 'forbidden');
   });
 });
@@ -391,9 +421,15 @@ describe('removal', () => {
   it('a Partnership Owner withdraws a pending request', async () => {
     const p = await buildPair('l');
     const d = await request(p, p.s.hostUser);
+    await clearOutbox();
     const res = await as(p.s.hostUser, 'DELETE', `/partnerships/${d.id}`);
     expect(res.json()).toMatchObject({ state: 'removed' });
     expect((await events(d.id, 'Partnership Removed'))[0]!.data).toMatchObject({ side: 'host', endedGrants: 0, cancelledRequests: 0 });
+    // The host Admins and Owner who were asked to approve it (and its Partnership Owner) are told; the guest never saw it.
+    const sent = await mails();
+    expect(sent.map((m) => m.template)).toEqual(['partnership.withdrawn', 'partnership.withdrawn', 'partnership.withdrawn']);
+    expect(sent.map((m) => m.to).sort()).toEqual([p.hostUser.email, p.host.owner.email, p.hostAdmin.email].sort());
+    expect(sent[0]!.subject).toBe('The partnership request to Guest l was withdrawn');
   });
 });
 

@@ -285,6 +285,14 @@ export function createPartnershipsService(deps: Deps) {
         }
         await life.update(tx, q.row.hostWorkspaceId, q.row.id, patch);
         await record(tx, q, ctx, { type: 'Partnership Updated', data: { ...ref(q), change: details ? 'details_edited' : 'setting_changed', fields } }, now);
+        // The guest's Admins and Owner hear about what concerns them (ADR 0011): an edited request they
+        // are asked to accept, and a changed setting of a live partnership.
+        if (details && q.row.state === 'awaiting_guest_admin') {
+          await mail(tx, q, 'requestToGuest', await guestAdmins(tx, q), now, { updated: true });
+        }
+        if (setting && q.row.state === 'active' && input.allowManagerRequests !== q.row.allowManagerRequests) {
+          await mail(tx, q, 'settingChanged', await guestAdmins(tx, q), now, { allowManagerRequests: input.allowManagerRequests! });
+        }
         await publish(tx, q);
         return reload(tx, ctx, id);
       });
@@ -428,17 +436,19 @@ export function createPartnershipsService(deps: Deps) {
         );
         const lost = await life.people(tx, ended.map((g) => g.userId));
         const wasLive = p.row.state !== 'awaiting_host_admin';
-        await mail(
-          tx,
-          p,
-          'removed',
-          [
-            ...owners,
-            ...(wasLive ? await guestAdmins(tx, p) : []),
-            ...[...lost.values()].map((person) => ({ person, workspaceId: p.row.guestWorkspaceId })),
-          ],
-          now,
-        );
+        if (wasLive) {
+          await mail(
+            tx,
+            p,
+            'removed',
+            [...owners, ...(await guestAdmins(tx, p)), ...[...lost.values()].map((person) => ({ person, workspaceId: p.row.guestWorkspaceId }))],
+            now,
+          );
+        } else {
+          // Withdrawn before a host Admin decided: the Partnership Owners and the host Admins and
+          // Owner who were asked to approve it are told (the guest never saw it).
+          await mail(tx, p, 'withdrawn', [...owners, ...(await hostAdmins(tx, p))], now, { actorName: ctx.actor.name });
+        }
         await publish(tx, p, ended.length > 0 ? ['partnerships', 'activity', 'accounts', 'access-requests'] : ['partnerships', 'activity', 'access-requests']);
         return reload(tx, ctx, id);
       });
