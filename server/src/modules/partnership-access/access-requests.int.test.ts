@@ -176,6 +176,11 @@ describe('access requests', () => {
     const cancelledEvents = await events('Access Request Cancelled');
     expect(cancelledEvents.map((e) => e.data)).toEqual([expect.objectContaining({ targetEmail: w.guestUser2.user.email, reason: 'target_removed' })]);
     expect(cancelledEvents[0]).toMatchObject({ actorUserId: w.partner.user.id, partnerWorkspaceId: w.guest.id, accountId: w.acc1.id });
+    // The requester is told; the member who left is not.
+    const told = await mailsTo(w.guestAdmin.user.email, 'access_request.auto_cancelled');
+    expect(told).toHaveLength(1);
+    expect(await textOf(told[0]!)).toContain('Gwen User is no longer a member of Guest Agency');
+    expect(await mailsTo(w.guestUser2.user.email, 'access_request.auto_cancelled')).toHaveLength(0);
 
     // A Manager request pending while the member got Collaborator another way (e.g. a direct insert
     // standing in for a re-share): accepting replaces the weaker grant; the trail keeps both rows.
@@ -207,12 +212,17 @@ describe('access requests', () => {
     await t.deps.db.insert(grants).values({ ...viaPartnership, role: 'collaborator' });
     const lost = expectError(await decide(w.partner.session, r1.id, 'accept'), 409, 'conflict');
     expect(lost.message).toContain('no longer a Manager');
+    const told = await mailsTo(w.guestAdmin.user.email, 'access_request.auto_cancelled');
+    expect(told).toHaveLength(1);
+    expect(await textOf(told[0]!)).toContain('you are no longer a Manager');
     // Then Manager again, but no longer a member of the guest workspace.
     await t.deps.db.update(grants).set({ revokedAt: new Date(), revokeReason: 'role_changed' }).where(liveOfAdmin);
     await t.deps.db.insert(grants).values({ ...viaPartnership, role: 'manager' });
     await t.deps.db.update(memberships).set({ status: 'removed' }).where(and(eq(memberships.userId, w.guestAdmin.user.id), eq(memberships.workspaceId, w.guest.id)));
     const gone = expectError(await decide(w.partner.session, r2.id, 'accept'), 409, 'conflict');
     expect(gone.message).toContain('no longer in the partner workspace');
+    // A requester who left is not emailed: still only the one email from the first cancellation.
+    expect(await mailsTo(w.guestAdmin.user.email, 'access_request.auto_cancelled')).toHaveLength(1);
 
     const rows = await t.deps.db.select().from(accessRequests).where(eq(accessRequests.partnershipId, w.partnershipId));
     const byId = new Map(rows.map((r) => [r.id, r]));

@@ -19,7 +19,7 @@ import { accountsRepository } from '../accounts/accounts.repository';
 import { recordActivity } from '../activity/activity.recorder';
 import { enqueueEmail } from '../email/outbox';
 import { partnershipsRepository, type PartnershipForActor } from '../partnerships/partnerships.repository';
-import { accessAcceptedEmail, accessCancelledEmail, accessDeclinedEmail, accessRequestedEmail } from './partnership-access.emails';
+import { accessAcceptedEmail, accessAutoCancelledEmail, accessCancelledEmail, accessDeclinedEmail, accessRequestedEmail } from './partnership-access.emails';
 import { PARTNERSHIP_SOURCE, partnershipAccessRepository as repo, type AccessRequestRow } from './partnership-access.repository';
 import { assertActive, names, partnershipRefs, publishBoth, type AccessDeps } from './partnership-access.service';
 
@@ -288,6 +288,25 @@ export function createAccessRequestsService(deps: AccessDeps) {
             { type: 'Access Request Cancelled', data: { ...names(p), accountLabel: label, targetEmail: target.email, reason } },
             partnershipRefs(ctx, p.row, now, { accountId: q.accountId, targetUserId: q.targetUserId }),
           );
+          // The requester, if still a member, learns their request was cancelled (Q9); one who left is not emailed.
+          if (asker) {
+            await enqueueEmail(
+              tx,
+              deps.vault,
+              accessAutoCancelledEmail({
+                publicUrl: deps.config.publicUrl,
+                to: requester.email,
+                guestWorkspaceId: q.guestWorkspaceId,
+                accountLabel: label,
+                targetNames: [target.name || target.email],
+                why:
+                  reason === 'requester_lost_manager'
+                    ? `you are no longer a Manager of ${label}.`
+                    : `${target.name || target.email} is no longer a member of ${p.guestName}.`,
+              }),
+              now,
+            );
+          }
           await publishBoth(deps, tx, p.row, ['access-requests']);
           return { cancelled: reason, dto: null };
         }
