@@ -35,6 +35,17 @@ export function reachableGrant(): SQL {
       and p.guest_workspace_id = ${grants.subjectWorkspaceId})))`;
 }
 
+/**
+ * The same liveness as `liveGrant`, for a grants row aliased `g` inside a raw SQL subquery
+ * (`exists (select 1 from grants g where … and ${liveGrantAsG(now)})`).
+ */
+export function liveGrantAsG(now: Date): SQL {
+  const at = now.toISOString();
+  return sql`g.revoked_at is null
+    and (g.valid_from is null or g.valid_from <= ${at}::timestamptz)
+    and (g.valid_until is null or g.valid_until > ${at}::timestamptz)`;
+}
+
 /** Conditions for a grant that is live at `now`: not revoked, inside its validity window. */
 export function liveGrant(now: Date): SQL {
   return and(

@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { unionAll, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { ActivityEventTypeSchema } from '@shared/activity';
 import { ACTIVITY_HOST_USER_LABEL } from '@shared/activity-api';
+import { liveGrantAsG } from '../../authz/accounts';
 import type { Db } from '../../db/client';
 import { accounts, activityEvents, grants, memberships, users } from '../../db/schema/index';
 
@@ -89,7 +90,6 @@ export const activityRepository = {
     // ── Branch 1: the viewer's own workspace (unchanged rules, nothing masked). ──
     const own: SQL[] = [eq(e.workspaceId, w), ...common];
     if (!viewer.viewAll) {
-      const now = f.now.toISOString();
       own.push(sql`(
         ${e.actorUserId} = ${viewer.userId}
         or (${e.accountId} is not null and exists (
@@ -99,9 +99,7 @@ export const activityRepository = {
             and g.account_id = ${e.accountId}
             and g.user_id = ${viewer.userId}
             and g.role = 'owner'
-            and g.revoked_at is null
-            and (g.valid_from is null or g.valid_from <= ${now}::timestamptz)
-            and (g.valid_until is null or g.valid_until > ${now}::timestamptz)
+            and ${liveGrantAsG(f.now)}
         ))
       )`);
     }

@@ -1,7 +1,7 @@
 import { and, asc, eq, ilike, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { AccessRequestStatus, PartnershipAccountRole } from '@shared/partnerships';
-import { liveGrant } from '../../authz/accounts';
+import { liveGrant, liveGrantAsG } from '../../authz/accounts';
 import type { Db } from '../../db/client';
 import {
   accessRequests,
@@ -65,9 +65,7 @@ export const partnershipAccessRepository = {
         memberCount: sql<number>`(select count(distinct g.user_id)::int from ${grants} g
           where g.workspace_id = ${hostWorkspaceId}::uuid and g.account_id = ${partnershipAccounts.accountId}
             and g.source_kind = ${PARTNERSHIP_SOURCE} and g.source_id = ${partnershipId}::uuid
-            and g.revoked_at is null
-            and (g.valid_from is null or g.valid_from <= ${now.toISOString()}::timestamptz)
-            and (g.valid_until is null or g.valid_until > ${now.toISOString()}::timestamptz))`,
+            and ${liveGrantAsG(now)})`,
       })
       .from(partnershipAccounts)
       .innerJoin(accounts, and(eq(accounts.id, partnershipAccounts.accountId), eq(accounts.workspaceId, hostWorkspaceId)))
@@ -345,7 +343,6 @@ export const partnershipAccessRepository = {
       const pattern = `%${escapeLike(p.q)}%`;
       conds.push(or(ilike(users.name, pattern), ilike(users.email, pattern))!);
     }
-    const nowIso = p.now.toISOString();
     return tx
       .select({
         userId: users.id,
@@ -354,9 +351,7 @@ export const partnershipAccessRepository = {
         role: memberships.role,
         hasAccess: sql<boolean>`exists (select 1 from ${grants} g where g.workspace_id = ${p.hostWorkspaceId}::uuid
           and g.account_id = ${p.accountId}::uuid and g.user_id = ${users.id} and g.source_kind = ${PARTNERSHIP_SOURCE}
-          and g.source_id = ${p.partnershipId}::uuid and g.revoked_at is null
-          and (g.valid_from is null or g.valid_from <= ${nowIso}::timestamptz)
-          and (g.valid_until is null or g.valid_until > ${nowIso}::timestamptz))`,
+          and g.source_id = ${p.partnershipId}::uuid and ${liveGrantAsG(p.now)})`,
         pending: sql<boolean>`exists (select 1 from ${accessRequests} ar where ar.partnership_id = ${p.partnershipId}::uuid
           and ar.account_id = ${p.accountId}::uuid and ar.target_user_id = ${users.id} and ar.status = 'pending')`,
       })
@@ -443,12 +438,9 @@ export const partnershipAccessRepository = {
       ids?: string[];
     },
   ) {
-    const nowIso = p.now.toISOString();
     const ownsAccount = sql<boolean>`exists (select 1 from ${grants} g where g.workspace_id = ${accessRequests.hostWorkspaceId}
       and g.subject_workspace_id = ${accessRequests.hostWorkspaceId} and g.account_id = ${accessRequests.accountId}
-      and g.user_id = ${p.userId}::uuid and g.role = 'owner' and g.revoked_at is null
-      and (g.valid_from is null or g.valid_from <= ${nowIso}::timestamptz)
-      and (g.valid_until is null or g.valid_until > ${nowIso}::timestamptz))`;
+      and g.user_id = ${p.userId}::uuid and g.role = 'owner' and ${liveGrantAsG(p.now)})`;
     const hostSide = and(eq(accessRequests.hostWorkspaceId, p.workspaceId), p.hostAdmin ? sql`true` : ownsAccount)!;
     const guestSide = and(
       eq(accessRequests.guestWorkspaceId, p.workspaceId),
