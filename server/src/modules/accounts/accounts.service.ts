@@ -235,7 +235,7 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
       byRequester.set(r.requesterUserId, cur);
     }
     for (const [requesterId, r] of byRequester) {
-      const requester = await partnershipsLifecycleRepository.activeMember(tx, r.guestWorkspaceId, requesterId);
+      const requester = await repo.findActiveMember(tx, r.guestWorkspaceId, requesterId);
       if (!requester) continue;
       const people = await partnershipsLifecycleRepository.people(tx, r.targets);
       await enqueueEmail(

@@ -268,11 +268,11 @@ export function createAccessRequestsService(deps: AccessDeps) {
         // Re-check the people at decision time: the requester must still be an active guest member
         // holding Manager on the account through this partnership (R-HG-11, Q8), the target still a
         // member. Otherwise the request is cancelled (committed, with its event) and the answer is 409.
-        const asker = await repo.findActiveMember(tx, q.guestWorkspaceId, q.requesterUserId);
+        const asker = await accountsRepository.findActiveMember(tx, q.guestWorkspaceId, q.requesterUserId);
         const askerGrants = asker
           ? await repo.livePartnershipGrants(tx, hostWs, p.row.id, now, { accountId: q.accountId, userId: q.requesterUserId })
           : [];
-        const member = await repo.findActiveMember(tx, q.guestWorkspaceId, q.targetUserId);
+        const member = await accountsRepository.findActiveMember(tx, q.guestWorkspaceId, q.targetUserId);
         const cancelReason = !asker
           ? ('requester_removed' as const)
           : !askerGrants.some((g) => g.role === 'manager')

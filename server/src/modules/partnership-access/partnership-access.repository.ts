@@ -289,16 +289,6 @@ export const partnershipAccessRepository = {
     return rows;
   },
 
-  /** An active member of the workspace, with their workspace role. */
-  async findActiveMember(tx: Db, workspaceId: string, userId: string) {
-    const [row] = await tx
-      .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId), eq(memberships.status, 'active')));
-    return row ?? null;
-  },
-
   async findActiveMembers(tx: Db, workspaceId: string, userIds: string[]) {
     if (userIds.length === 0) return [];
     return tx

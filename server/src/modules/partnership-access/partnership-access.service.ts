@@ -185,7 +185,7 @@ export function createPartnershipAccessService(deps: AccessDeps) {
         assertActive(p, 'Share accounts');
         if (!partnershipCan(p.facts, 'shareAccounts')) throw forbidden('Only a Partnership Owner or an Admin can share accounts into this partnership.');
         const contactId = p.row.guestContactUserId;
-        const contact = contactId ? await repo.findActiveMember(tx, p.row.guestWorkspaceId, contactId) : null;
+        const contact = contactId ? await accountsRepository.findActiveMember(tx, p.row.guestWorkspaceId, contactId) : null;
         if (!contact) throw new AppError(ErrorCode.CONFLICT, `${p.guestName} has no contact to receive shared accounts yet.`);
         const hostWs = p.row.hostWorkspaceId;
         const ids = input.accounts.map((a) => a.accountId);
@@ -307,7 +307,7 @@ export function createPartnershipAccessService(deps: AccessDeps) {
           throw forbidden(`Only an Owner of "${grant.accountLabel}" can change a guest member's role (R-HG-14).`);
         }
         if (grant.role !== role) {
-          const member = await repo.findActiveMember(tx, p.row.guestWorkspaceId, userId);
+          const member = await accountsRepository.findActiveMember(tx, p.row.guestWorkspaceId, userId);
           if (!member) throw new AppError(ErrorCode.NOT_FOUND, `Member "${userId}" is no longer a member of ${p.guestName}.`);
           const max = MAX_ACCOUNT_ROLE_FOR_WORKSPACE_ROLE[member.role];
           if (ACCOUNT_ROLE_RANK[role] > ACCOUNT_ROLE_RANK[max]) {

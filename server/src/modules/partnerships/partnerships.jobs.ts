@@ -7,6 +7,7 @@ import { recordActivity } from '../activity/activity.recorder';
 import { enqueueEmail } from '../email/outbox';
 import { partnershipEmail } from './partnerships.emails';
 import { partnershipsLifecycleRepository as life } from './partnerships.repository';
+import { accountsRepository } from '../accounts/accounts.repository';
 import { queryRows } from '../../db/client';
 import { sql } from 'drizzle-orm';
 
@@ -41,7 +42,7 @@ export async function runPartnershipExpiry(deps: Deps): Promise<number> {
         );
         const owners = (await life.owners(tx, r.hostWorkspaceId, [r.id])).get(r.id) ?? [];
         for (const o of owners) {
-          if (!(await life.activeMember(tx, r.hostWorkspaceId, o.userId))) continue;
+          if (!(await accountsRepository.findActiveMember(tx, r.hostWorkspaceId, o.userId))) continue;
           await enqueueEmail(
             tx,
             deps.vault,

@@ -1,7 +1,6 @@
 import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { LIVE_PARTNERSHIP_STATES } from '@shared/partnerships';
-import type { WorkspaceRole } from '@shared/permissions';
 import { queryRows, type Db } from '../../db/client';
 import {
   accessRequests,
@@ -201,16 +200,6 @@ export const partnershipsLifecycleRepository = {
     if (ids.length === 0) return new Map();
     const rows = await tx.select({ userId: users.id, name: users.name, email: users.email }).from(users).where(inArray(users.id, ids));
     return new Map(rows.map((r) => [r.userId, r]));
-  },
-
-  /** An ACTIVE member of the workspace, with their role; null otherwise. */
-  async activeMember(tx: Db, workspaceId: string, userId: string): Promise<(PersonRow & { role: WorkspaceRole }) | null> {
-    const [r] = await tx
-      .select({ userId: users.id, name: users.name, email: users.email, role: memberships.role })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId), eq(memberships.status, 'active')));
-    return r ?? null;
   },
 
   /** The active Admins and the Owner of a workspace: who decides on partnerships there. */

@@ -16,6 +16,7 @@ import type { Db } from '../../db/client';
 import type { AppDeps } from '../../deps';
 import { AppError, conflict, forbidden, notFound, ruleViolation } from '../../lib/errors';
 import type { Ctx } from '../../lib/request-context';
+import { accountsRepository } from '../accounts/accounts.repository';
 import { inTransaction, isUniqueViolation } from '../../lib/tx';
 import type { ActivityEventInput } from '@shared/activity';
 import { recordActivity } from '../activity/activity.recorder';
@@ -123,7 +124,7 @@ export function createPartnershipsService(deps: Deps) {
   const ownersOf = async (tx: Db, p: PartnershipForActor) => {
     const owners = (await life.owners(tx, p.row.hostWorkspaceId, [p.row.id])).get(p.row.id) ?? [];
     const out: Array<{ person: PersonRow; workspaceId: string }> = [];
-    for (const o of owners) if (await life.activeMember(tx, p.row.hostWorkspaceId, o.userId)) out.push({ person: o, workspaceId: p.row.hostWorkspaceId });
+    for (const o of owners) if (await accountsRepository.findActiveMember(tx, p.row.hostWorkspaceId, o.userId)) out.push({ person: o, workspaceId: p.row.hostWorkspaceId });
     return out;
   };
 
@@ -368,7 +369,7 @@ export function createPartnershipsService(deps: Deps) {
         await record(tx, p, ctx, { type: 'Partnership Accepted', data: { ...ref(p), side: 'guest' } }, now);
         const to = await ownersOf(tx, p);
         if (p.row.hostDecidedBy) {
-          const approver = await life.activeMember(tx, p.row.hostWorkspaceId, p.row.hostDecidedBy);
+          const approver = await accountsRepository.findActiveMember(tx, p.row.hostWorkspaceId, p.row.hostDecidedBy);
           if (approver) to.push({ person: approver, workspaceId: p.row.hostWorkspaceId });
         }
         await mail(tx, p, 'accepted', to, now);
@@ -481,7 +482,7 @@ export function createPartnershipsService(deps: Deps) {
         }
         await life.deleteOwner(tx, p.row.hostWorkspaceId, p.row.id, userId);
         await record(tx, p, ctx, { type: 'Partnership Updated', data: { ...ref(p), change: 'owner_removed', targetEmail: target.email } }, now, { targetUserId: userId });
-        if (userId !== ctx.actor.userId && (await life.activeMember(tx, p.row.hostWorkspaceId, userId))) {
+        if (userId !== ctx.actor.userId && (await accountsRepository.findActiveMember(tx, p.row.hostWorkspaceId, userId))) {
           await mail(tx, p, 'ownerRemoved', [{ person: target, workspaceId: p.row.hostWorkspaceId }], now, { actorName: ctx.actor.name });
         }
         await publish(tx, p);
@@ -513,7 +514,7 @@ export function createPartnershipsService(deps: Deps) {
         await life.deleteOwner(tx, p.row.hostWorkspaceId, p.row.id, fromUserId);
         await record(tx, p, ctx, { type: 'Partnership Updated', data: { ...ref(p), change: 'owners_transferred', targetEmail: to.email } }, now, { targetUserId: toUserId });
         await mail(tx, p, 'ownerAdded', [{ person: to, workspaceId: p.row.hostWorkspaceId }], now, { actorName: ctx.actor.name });
-        if (!self && (await life.activeMember(tx, p.row.hostWorkspaceId, fromUserId))) {
+        if (!self && (await accountsRepository.findActiveMember(tx, p.row.hostWorkspaceId, fromUserId))) {
           await mail(tx, p, 'ownerRemoved', [{ person: from, workspaceId: p.row.hostWorkspaceId }], now, { actorName: ctx.actor.name });
         }
         await publish(tx, p);
@@ -530,7 +531,7 @@ export function createPartnershipsService(deps: Deps) {
       return inTransaction(db, async (tx) => {
         const now = clock.now();
         const p = await lockFor(tx, ctx, id, 'changeGuestContact', 'Only guest Admins and the Owner can change the contact.');
-        const target = await life.activeMember(tx, p.row.guestWorkspaceId, userId);
+        const target = await accountsRepository.findActiveMember(tx, p.row.guestWorkspaceId, userId);
         if (!target) throw notFound(`Member "${userId}"`);
         if (target.role !== 'admin' && target.role !== 'owner') {
           throw ruleViolation(`${target.email} is not an Admin of ${p.guestName}. The contact must be an Admin or the Owner.`);
@@ -579,7 +580,7 @@ export function createPartnershipsService(deps: Deps) {
         await record(tx, p, ctx, { type: 'Partnership Updated', data: { ...ref(p), change: 'guest_contact_changed', targetEmail: target.email } }, now, { targetUserId: userId });
         await mail(tx, p, 'guestContact', [{ person: target, workspaceId: p.row.guestWorkspaceId }], now, { actorName: ctx.actor.name });
         // The old contact's share grants ended: tell them where that access went (Q6, Q9).
-        const former = old ? await life.activeMember(tx, p.row.guestWorkspaceId, old) : null;
+        const former = old ? await accountsRepository.findActiveMember(tx, p.row.guestWorkspaceId, old) : null;
         if (former) {
           await mail(tx, p, 'guestContactReplaced', [{ person: former, workspaceId: p.row.guestWorkspaceId }], now, {
             actorName: ctx.actor.name,
@@ -594,7 +595,7 @@ export function createPartnershipsService(deps: Deps) {
 
   /** A Partnership Owner must be an active host member who may request partnerships (not Login-Only). */
   async function assertOwnerCandidate(tx: Db, p: PartnershipForActor, userId: string): Promise<PersonRow> {
-    const m = await life.activeMember(tx, p.row.hostWorkspaceId, userId);
+    const m = await accountsRepository.findActiveMember(tx, p.row.hostWorkspaceId, userId);
     if (!m) throw notFound(`Member "${userId}"`);
     if (!workspaceCan({ role: m.role }, 'partners.request')) {
       throw ruleViolation(`${m.email} is a Login-Only member and cannot be a Partnership Owner.`);
