@@ -203,7 +203,7 @@ async function main(): Promise<void> {
     userAgent: 'latchkey-bench',
   });
   const authHeaders = { cookie: `${sessionCookieName(config)}=${token}`, 'x-csrf-token': csrfTokenFor(token) };
-  const actor = { userId: seed.benchUserId, workspaceId: seed.bigWorkspaceId };
+  const actor = { userId: seed.benchUserId, workspaceId: seed.bigWorkspaceId, role: 'user' as const };
 
   // Accounts the bench user can and cannot use (the latter: same workspace, and other workspaces).
   const admin = new pg.Pool({ connectionString: seed.url, max: 2 });

@@ -31,6 +31,8 @@ export interface RegisteredRoute {
   method: string;
   url: string;
   auth: 'public' | 'mfa_pending' | 'session';
+  /** Reachable by a guest who has not turned on MFA yet (ADR 0012). */
+  beforeGuestMfa: boolean;
 }
 
 declare module 'fastify' {
@@ -101,7 +103,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD') continue;
-      apiRoutes.push({ method, url: route.url, auth: route.config?.auth ?? 'session' });
+      apiRoutes.push({ method, url: route.url, auth: route.config?.auth ?? 'session', beforeGuestMfa: route.config?.beforeGuestMfa === true });
     }
   });
 

@@ -112,6 +112,7 @@ export const ACCOUNT_ABILITY_KEYS = [
   'restore',
   'viewActivity',
   'requestAccess',
+  'shareWithGuests',
 ] as const;
 export const AccountAbilityKeySchema = z.enum(ACCOUNT_ABILITY_KEYS);
 export type AccountAbilityKey = z.infer<typeof AccountAbilityKeySchema>;
@@ -156,6 +157,11 @@ export const AccountDetailDtoSchema = AccountSummaryDtoSchema.extend({
   createdAt: z.iso.datetime(),
   createdBy: PersonRefSchema.nullable(),
   deletedAt: z.iso.datetime().nullable(),
+  /**
+   * Local partners this account is shared with whose guests the viewer manages on it (a Host Admin
+   * who Owns it): the account page shows them a Guest users tab (ADR 0012). Empty otherwise.
+   */
+  guestPartners: z.array(z.object({ id: z.uuid(), companyName: z.string() })),
 }).meta({ id: 'AccountDetail' });
 export type AccountDetailDto = z.infer<typeof AccountDetailDtoSchema>;
 
@@ -200,6 +206,8 @@ export const AccountMemberDtoSchema = z
     isYou: z.boolean(),
     /** Set when the access comes through a host-guest partnership (sharedVia 'host_guest_partnership'). */
     partnership: z.object({ id: z.uuid(), guestWorkspaceName: z.string() }).nullable().optional(),
+    /** Set when the access comes through a local partner (sharedVia 'local_partner'): managed on the Guest users tab. */
+    localPartner: z.object({ id: z.uuid(), companyName: z.string() }).nullable().optional(),
     abilities: z.object({ changeRole: z.boolean(), remove: z.boolean() }),
   })
   .meta({ id: 'AccountMember' });

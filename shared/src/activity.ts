@@ -11,6 +11,9 @@ import { AccountRoleSchema, WorkspaceRoleSchema } from './permissions';
 const accountRef = { accountLabel: z.string() };
 const userRef = { targetEmail: z.string() };
 const partnershipRef = { partnershipId: z.string(), hostWorkspaceName: z.string(), guestWorkspaceName: z.string() };
+const localPartnerRef = { localPartnerId: z.string(), companyName: z.string() };
+/** Set on member and grant events that happened through a local partner (ADR 0012). */
+const viaLocalPartner = { localPartnerId: z.string().optional() };
 
 export const ActivityEventSchemas = {
   /** Someone signed in to Latchkey (password, and MFA when enrolled). */
@@ -30,15 +33,17 @@ export const ActivityEventSchemas = {
   'Workspace Created': z.object({ name: z.string() }),
   /** The workspace name changed. */
   'Workspace Updated': z.object({ from: z.string(), to: z.string() }),
+  /** The corporate domains changed (guests may not be invited on them, R-LP-05). */
+  'Workspace Settings Updated': z.object({ corporateDomainsAdded: z.array(z.string()), corporateDomainsRemoved: z.array(z.string()) }),
 
   /** An invite was sent to an email address. */
-  'User Invited': z.object({ ...userRef, role: WorkspaceRoleSchema }),
+  'User Invited': z.object({ ...userRef, role: WorkspaceRoleSchema, ...viaLocalPartner }),
   /** An invite email was sent again (with a fresh link). */
-  'User Invite Resent': z.object({ ...userRef }),
+  'User Invite Resent': z.object({ ...userRef, ...viaLocalPartner }),
   /** A pending invite was revoked. */
-  'User Invite Revoked': z.object({ ...userRef }),
-  /** An invite was accepted: the person joined the workspace. */
-  'User Created': z.object({ ...userRef, role: WorkspaceRoleSchema }),
+  'User Invite Revoked': z.object({ ...userRef, ...viaLocalPartner }),
+  /** An invite was accepted: the person joined the workspace (a guest also accepted the Terms of Service). */
+  'User Created': z.object({ ...userRef, role: WorkspaceRoleSchema, ...viaLocalPartner }),
   /** A member's workspace role changed. */
   'User Updated': z.object({
     ...userRef,
@@ -46,6 +51,7 @@ export const ActivityEventSchemas = {
     toRole: WorkspaceRoleSchema,
     /** Demotion to Login-Only: how many direct Owner grants became Collaborator (R-C-06). */
     downgradedGrants: z.number().int().optional(),
+    ...viaLocalPartner,
   }),
   /** A member was removed: disabled, sessions and grants ended. */
   'User Deactivated': z.object({
@@ -54,7 +60,16 @@ export const ActivityEventSchemas = {
     endedSessions: z.number().int(),
     /** Accounts left without a live Owner, handed to the removing Admin so nothing is orphaned. */
     ownershipsTransferred: z.number().int().optional(),
+    ...viaLocalPartner,
+    /** Set when the removal came with removing their local partner. */
+    reason: z.enum(['partner_removed']).optional(),
   }),
+  /** An Admin reset a member's authenticator: they set up MFA again at their next sign-in (ADR 0012). */
+  'User MFA Reset': z.object({ ...userRef, endedSessions: z.number().int(), ...viaLocalPartner }),
+  /** An Admin forced a password reset: the old password stopped working and a reset link was emailed. */
+  'User Password Reset Forced': z.object({ ...userRef, endedSessions: z.number().int(), ...viaLocalPartner }),
+  /** The user chose a new password with a reset link; their sessions ended. */
+  'Password Reset': z.object({ endedSessions: z.number().int() }),
 
   /** An account was added to the vault. */
   'Account Created': z.object({ ...accountRef, application: z.string() }),
@@ -69,7 +84,7 @@ export const ActivityEventSchemas = {
   /** A deleted account was restored. */
   'Account Restored': z.object({ ...accountRef, restoredGrants: z.number().int() }),
   /** An account was shared with a member. */
-  'Sharing Of Account': z.object({ ...accountRef, ...userRef, role: AccountRoleSchema }),
+  'Sharing Of Account': z.object({ ...accountRef, ...userRef, role: AccountRoleSchema, ...viaLocalPartner }),
   /** A member's role on an account changed. */
   'Account Role Updated': z.object({
     ...accountRef,
@@ -78,6 +93,7 @@ export const ActivityEventSchemas = {
     toRole: AccountRoleSchema,
     /** Set when the grant came through a host-guest partnership. */
     partnershipId: z.string().optional(),
+    ...viaLocalPartner,
   }),
   /** A member's access to an account was removed. */
   'Account Access Removed': z.object({
@@ -86,6 +102,7 @@ export const ActivityEventSchemas = {
     role: AccountRoleSchema,
     /** Set when the grant came through a host-guest partnership. */
     partnershipId: z.string().optional(),
+    ...viaLocalPartner,
   }),
   /** An Owner revealed or copied a secret. */
   'Password Retrieved': z.object({ ...accountRef, field: z.enum(['password', 'totp']) }),
@@ -153,6 +170,28 @@ export const ActivityEventSchemas = {
     ...userRef,
     reason: z.enum(['requester_removed', 'requester_lost_manager', 'target_removed']).optional(),
   }),
+
+  // ── Local partners (ADR 0012). Guests' own changes use the member and grant events above, with localPartnerId. ──
+  /** An Admin added a local partner, named its Host Admins and invited its first Guest Admin. */
+  'Local Partner Added': z.object({ ...localPartnerRef, guestAdminEmail: z.string(), hostAdminEmails: z.array(z.string()) }),
+  /** A Host Admin was assigned or removed. */
+  'Local Partner Updated': z.object({
+    ...localPartnerRef,
+    change: z.enum(['host_admin_added', 'host_admin_removed']),
+    targetEmails: z.array(z.string()),
+  }),
+  /** The partner was removed: its guests were removed from the workspace, its shares ended, its Host Admins lost the role. */
+  'Local Partner Removed': z.object({
+    ...localPartnerRef,
+    removedGuests: z.number().int(),
+    endedSessions: z.number().int(),
+    endedGrants: z.number().int(),
+    revokedInvites: z.number().int(),
+  }),
+  /** A Host Admin shared an account with the partner; its Guest Admins (targetEmails) received `role`. */
+  'Account Shared Via Local Partner': z.object({ ...localPartnerRef, ...accountRef, role: AccountRoleSchema, targetEmails: z.array(z.string()) }),
+  /** An account left the partner: every grant on it through the partner ended. */
+  'Account Removed From Local Partner': z.object({ ...localPartnerRef, ...accountRef, endedGrants: z.number().int() }),
 
   /** The key-encryption key was rotated; data keys were re-wrapped. */
   'Encryption Key Rotated': z.object({ fromVersion: z.number().int(), toVersion: z.number().int() }),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** The password policy's length bounds (the server also refuses very common passwords). */
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 128;
-import { WorkspaceAction, WorkspaceRoleSchema } from './permissions';
+import { GuestRoleSchema, WorkspaceAction, WorkspaceRoleSchema } from './permissions';
 
 /**
  * Sign-in, MFA, session and password contracts, shared by the API and the web app.
@@ -43,6 +43,10 @@ export const SessionWorkspaceSchema = z.object({
   name: z.string(),
 });
 
+/** The local partner a guest belongs to in the session's workspace (ADR 0012). */
+export const SessionLocalPartnerSchema = z.object({ id: z.uuid(), companyName: z.string(), role: GuestRoleSchema });
+export type SessionLocalPartner = z.infer<typeof SessionLocalPartnerSchema>;
+
 export const MyWorkspaceSchema = z.object({ id: z.uuid(), name: z.string(), role: WorkspaceRoleSchema });
 export type MyWorkspace = z.infer<typeof MyWorkspaceSchema>;
 
@@ -58,6 +62,13 @@ export const SessionDtoSchema = z
     csrfToken: z.string(),
     /** Every workspace the user is an active member of (for the switcher). */
     workspaces: z.array(MyWorkspaceSchema),
+    /** Set when the user is a guest of a local partner in this workspace. */
+    localPartner: SessionLocalPartnerSchema.nullable(),
+    /**
+     * True for a guest who has not turned on two-step verification: until they do, every route but
+     * MFA set-up answers 403 mfa_enrolment_required (R-GU-04).
+     */
+    mfaEnrolmentRequired: z.boolean(),
   })
   .meta({ id: 'Session' });
 export type SessionDto = z.infer<typeof SessionDtoSchema>;
@@ -117,3 +128,19 @@ export type MfaDisableRequest = z.input<typeof MfaDisableRequestSchema>;
 /** Answer of POST /me/mfa/confirm and /me/mfa/disable. */
 export const MfaStatusResponseSchema = z.object({ mfaEnabled: z.boolean() });
 export type MfaStatusResponse = z.infer<typeof MfaStatusResponseSchema>;
+
+/** Forced password resets (ADR 0012): the emailed link lives this long. */
+export const PASSWORD_RESET_TTL_HOURS = 24;
+/** Upper bound on a reset token in a request (tokens are 43 base64url characters). */
+export const RESET_TOKEN_MAX = 200;
+const ResetToken = z.string().trim().min(1, 'The reset link is incomplete.').max(RESET_TOKEN_MAX);
+
+export const PasswordResetLookupRequestSchema = z.object({ token: ResetToken }).strict().meta({ id: 'PasswordResetLookupRequest' });
+export const PasswordResetLookupResponseSchema = z.object({ email: z.string() }).meta({ id: 'PasswordResetLookupResponse' });
+export type PasswordResetLookupResponse = z.infer<typeof PasswordResetLookupResponseSchema>;
+
+export const PasswordResetCompleteRequestSchema = z
+  .object({ token: ResetToken, newPassword: z.string().min(1, 'Choose a new password.').max(PASSWORD_INPUT_MAX) })
+  .strict()
+  .meta({ id: 'PasswordResetCompleteRequest' });
+export type PasswordResetCompleteRequest = z.input<typeof PasswordResetCompleteRequestSchema>;

@@ -37,6 +37,16 @@ export const ErrorCode = {
   INVITE_INVALID: 'invite_invalid',
   /** The last Owner of an account cannot be removed or demoted (409). */
   LAST_OWNER: 'last_owner',
+  /** A guest must turn on two-step verification before doing this (403, R-GU-04). */
+  MFA_ENROLMENT_REQUIRED: 'mfa_enrolment_required',
+  /** The password was right, but an Admin asked for a new one: use the emailed reset link (401). */
+  PASSWORD_RESET_REQUIRED: 'password_reset_required',
+  /** The password reset link is unknown, expired, superseded or already used (404). */
+  RESET_LINK_INVALID: 'reset_link_invalid',
+  /** The last Guest Admin of a local partner cannot be demoted or removed (409, spec Q19). */
+  LAST_GUEST_ADMIN: 'last_guest_admin',
+  /** A local partner always keeps at least one Host Admin (409, spec Q19). */
+  LAST_HOST_ADMIN: 'last_host_admin',
   /** The request is well-formed but breaks a business rule (422). */
   RULE_VIOLATION: 'rule_violation',
   /** The password does not meet the policy (422). */

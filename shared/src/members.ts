@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EMAIL_MAX, PASSWORD_INPUT_MAX, SessionDtoSchema } from './auth';
-import { AssignableWorkspaceRoleSchema, WorkspaceRoleSchema } from './permissions';
+import { AssignableWorkspaceRoleSchema, GuestRoleSchema, WorkspaceRoleSchema } from './permissions';
 
 /** Members and invites contracts (/members, /invites), shared by the API and the web app. */
 
@@ -9,6 +9,13 @@ export const MEMBER_NAME_MAX = 100;
 export const INVITE_TTL_DAYS = 3;
 /** Upper bound on an invite token in a request (tokens are 43 base64url characters). */
 export const INVITE_TOKEN_MAX = 200;
+
+/** Roles an invite carries: a member role, or a guest role of a local partner (ADR 0012). */
+export const InviteRoleSchema = z.enum([...AssignableWorkspaceRoleSchema.options, ...GuestRoleSchema.options]);
+export type InviteRole = z.infer<typeof InviteRoleSchema>;
+
+/** The local partner a guest (or a guest invite) belongs to. */
+export const MemberLocalPartnerSchema = z.object({ id: z.uuid(), companyName: z.string() });
 
 export const MemberStatusSchema = z.enum(['active', 'removed']);
 export type MemberStatus = z.infer<typeof MemberStatusSchema>;
@@ -19,8 +26,12 @@ export const MemberDtoSchema = z
     email: z.string(),
     name: z.string(),
     role: WorkspaceRoleSchema,
-    /** "Owner", "Admin", "User", "Login-Only". */
+    /** "Owner", "Admin", "User", "Login-Only", "Guest Admin", "Guest User". */
     roleLabel: z.string(),
+    /** Guests only: their local partner. Their role is changed there, not on the Members page. */
+    localPartner: MemberLocalPartnerSchema.nullable(),
+    /** False until the member turned on two-step verification (guests must, R-GU-04). */
+    mfaEnabled: z.boolean(),
     status: MemberStatusSchema,
     /** ISO 8601. */
     joinedAt: z.string(),
@@ -28,7 +39,7 @@ export const MemberDtoSchema = z
     lastActiveAt: z.string().nullable(),
     /** True for the signed-in member's own row. */
     isYou: z.boolean(),
-    abilities: z.object({ changeRole: z.boolean(), remove: z.boolean() }),
+    abilities: z.object({ changeRole: z.boolean(), remove: z.boolean(), resetMfa: z.boolean(), forcePasswordReset: z.boolean() }),
   })
   .meta({ id: 'Member' });
 export type MemberDto = z.infer<typeof MemberDtoSchema>;
@@ -40,7 +51,9 @@ export const InviteDtoSchema = z
   .object({
     id: z.uuid(),
     email: z.string(),
-    role: AssignableWorkspaceRoleSchema,
+    role: InviteRoleSchema,
+    /** Guest invites only: the local partner the invitee joins. */
+    localPartner: MemberLocalPartnerSchema.nullable(),
     /** 'expired' once expiresAt has passed; an expired invite can be re-sent. */
     status: InviteStatusSchema,
     invitedBy: z.object({ name: z.string(), email: z.string() }),
@@ -99,9 +112,12 @@ export const InviteLookupResponseSchema = z
   .object({
     workspaceName: z.string(),
     email: z.string(),
-    role: AssignableWorkspaceRoleSchema,
+    role: InviteRoleSchema,
     /** True when a Latchkey login with this email exists: the person must sign in first, then accept. */
     existingUser: z.boolean(),
+    /** Guest invites: the partner company they join as, and the Terms of Service version to accept. */
+    localPartner: z.object({ companyName: z.string() }).nullable(),
+    termsVersion: z.string().nullable(),
   })
   .meta({ id: 'InviteLookupResponse' });
 export type InviteLookupResponse = z.infer<typeof InviteLookupResponseSchema>;
@@ -109,12 +125,16 @@ export type InviteLookupResponse = z.infer<typeof InviteLookupResponseSchema>;
 /**
  * New person: token + name + password (creates the login, signs in).
  * Existing user: token only, sent while signed in as the invited email (with X-CSRF-Token).
+ * Guest invites (ADR 0012) also need `acceptTerms: true`; a new guest gives a family name too.
  */
 export const AcceptInviteRequestSchema = z
   .object({
     token: Token,
     name: z.string().trim().min(1, 'Enter your name.').max(MEMBER_NAME_MAX).optional(),
+    familyName: z.string().trim().min(1, 'Enter your family name.').max(MEMBER_NAME_MAX).optional(),
     password: z.string().min(1, 'Choose a password.').max(PASSWORD_INPUT_MAX).optional(),
+    /** The guest Terms of Service checkbox. */
+    acceptTerms: z.literal(true, { message: 'Accept the Terms of Service to continue.' }).optional(),
   })
   .strict()
   .meta({ id: 'AcceptInviteRequest' });
@@ -137,3 +157,7 @@ export const RemoveMemberResponseSchema = z
   })
   .meta({ id: 'RemoveMemberResponse' });
 export type RemoveMemberResponse = z.infer<typeof RemoveMemberResponseSchema>;
+
+/** POST /members/:userId/reset-mfa and /force-password-reset: what the reset ended. */
+export const MemberResetResponseSchema = z.object({ endedSessions: z.number().int() }).meta({ id: 'MemberResetResponse' });
+export type MemberResetResponse = z.infer<typeof MemberResetResponseSchema>;

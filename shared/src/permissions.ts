@@ -5,8 +5,19 @@ import { z } from 'zod';
  * the web app reads the `abilities` the server sends with each object, derived from the same tables.
  */
 
-export const WorkspaceRoleSchema = z.enum(['owner', 'admin', 'user', 'login_only']);
+export const WorkspaceRoleSchema = z.enum(['owner', 'admin', 'user', 'login_only', 'guest_admin', 'guest_user']);
 export type WorkspaceRole = z.infer<typeof WorkspaceRoleSchema>;
+
+/**
+ * Guests of a local partner (ADR 0012): their workspace role is their partner role (spec Q21).
+ * They are never given a role through the Members page; their partner manages it.
+ */
+export const GuestRoleSchema = z.enum(['guest_admin', 'guest_user']);
+export type GuestRole = z.infer<typeof GuestRoleSchema>;
+export const GUEST_ROLES: readonly WorkspaceRole[] = GuestRoleSchema.options;
+export function isGuestRole(role: WorkspaceRole): role is GuestRole {
+  return role === 'guest_admin' || role === 'guest_user';
+}
 
 /** Roles an invite or role change may assign. "owner" is never assigned: a workspace has exactly one. */
 export const AssignableWorkspaceRoleSchema = z.enum(['admin', 'user', 'login_only']);
@@ -17,6 +28,8 @@ export const WORKSPACE_ROLE_LABELS: Record<WorkspaceRole, string> = {
   admin: 'Admin',
   user: 'User',
   login_only: 'Login-Only',
+  guest_admin: 'Guest Admin',
+  guest_user: 'Guest User',
 };
 
 export const WorkspaceAction = z.enum([
@@ -37,6 +50,10 @@ export const WorkspaceAction = z.enum([
   'partners.request',
   /** Decide for the workspace: approve (host) or accept (guest) requests, manage owners, remove (R-HG-05, R-HG-17). */
   'partners.decide',
+  /** Add a local partner (R-LP-01). */
+  'localPartners.create',
+  /** See and manage the people of every local partner, remove any partner (ADR 0012). */
+  'localPartners.manageAll',
 ]);
 export type WorkspaceAction = z.infer<typeof WorkspaceAction>;
 
@@ -55,6 +72,8 @@ export const WORKSPACE_ROLE_ACTIONS: Record<WorkspaceRole, readonly WorkspaceAct
     'partners.viewAll',
     'partners.request',
     'partners.decide',
+    'localPartners.create',
+    'localPartners.manageAll',
   ],
   admin: [
     'workspace.view',
@@ -70,9 +89,15 @@ export const WORKSPACE_ROLE_ACTIONS: Record<WorkspaceRole, readonly WorkspaceAct
     'partners.viewAll',
     'partners.request',
     'partners.decide',
+    'localPartners.create',
+    'localPartners.manageAll',
   ],
   user: ['workspace.view', 'members.view', 'accounts.create', 'partners.view', 'partners.request'],
   login_only: ['workspace.view'],
+  // Guests see no members, policies or settings, add no accounts or partners (R-LP-16, §4.1).
+  // A Guest Admin opens the Partners page for their own partner only.
+  guest_admin: ['partners.view'],
+  guest_user: [],
 };
 
 export function workspaceRoleAllows(role: WorkspaceRole, action: WorkspaceAction): boolean {
@@ -109,6 +134,8 @@ export const AccountAction = z.enum([
   'account.viewActivity',
   /** Ask the host's Owners to give another member of one's own (guest) workspace access (R-HG-11). */
   'account.requestAccess',
+  /** Pass the account on to Guest Users of one's own local partner, as Collaborator (R-LP-07). */
+  'account.shareWithGuests',
 ]);
 export type AccountAction = z.infer<typeof AccountAction>;
 
@@ -127,7 +154,9 @@ export const ACCOUNT_ROLE_ACTIONS: Record<AccountRole, readonly AccountAction[]>
     'account.viewActivity',
   ],
   // Managers exist only in partner contexts; for secrets they are treated like Collaborators (spec Q12).
-  manager: ['account.view', 'account.login', 'account.requestAccess'],
+  // requestAccess applies to a host's account seen from a guest workspace, shareWithGuests to a
+  // Guest Admin of a local partner (authz/accounts.ts decides which one the context allows).
+  manager: ['account.view', 'account.login', 'account.requestAccess', 'account.shareWithGuests'],
   collaborator: ['account.view', 'account.login'],
 };
 
@@ -135,10 +164,15 @@ export function accountRoleAllows(role: AccountRole, action: AccountAction): boo
   return ACCOUNT_ROLE_ACTIONS[role].includes(action);
 }
 
-/** Login-Only members hold Collaborator at most on any account (R-C-01). */
+/**
+ * The strongest role a DIRECT share may give (R-C-01): Login-Only members and guests hold
+ * Collaborator at most. Guests reach Manager only through their local partner (R-LP-06).
+ */
 export const MAX_ACCOUNT_ROLE_FOR_WORKSPACE_ROLE: Record<WorkspaceRole, AccountRole> = {
   owner: 'owner',
   admin: 'owner',
   user: 'owner',
   login_only: 'collaborator',
+  guest_admin: 'collaborator',
+  guest_user: 'collaborator',
 };

@@ -4,13 +4,22 @@ import { ACCOUNT_ROLE_ACTIONS, AccountRoleSchema, type AccountAction } from '@sh
 import { AppError } from '../lib/errors';
 import { accountAbilities, accountCan, assertAccountCan, type AccountAccess } from './accounts';
 
-const access = (role: AccountAccess['role'], status: AccountAccess['status']): AccountAccess => ({
+const access = (
+  role: AccountAccess['role'],
+  status: AccountAccess['status'],
+  from: Partial<Pick<AccountAccess, 'fromPartnerWorkspace' | 'guestAdmin'>> = {},
+): AccountAccess => ({
   accountId: '00000000-0000-4000-8000-000000000001',
   workspaceId: '00000000-0000-4000-8000-000000000002',
   label: 'Brand Instagram',
   role,
   status,
+  fromPartnerWorkspace: from.fromPartnerWorkspace ?? false,
+  guestAdmin: from.guestAdmin ?? false,
 });
+
+/** Actions a role allows only from some places: where the decision also needs the context. */
+const CONTEXTUAL: ReadonlySet<string> = new Set(['requestAccess', 'shareWithGuests']);
 
 const codeOf = (fn: () => void): string | null => {
   try {
@@ -26,6 +35,7 @@ describe('account authorization decisions', () => {
     for (const role of AccountRoleSchema.options) {
       for (const key of ACCOUNT_ABILITY_KEYS) {
         const action = `account.${key}` as AccountAction;
+        if (CONTEXTUAL.has(key)) continue;
         const expected = key === 'restore' ? false : ACCOUNT_ROLE_ACTIONS[role].includes(action);
         expect(accountCan(access(role, 'active'), action), `${role} ${action}`).toBe(expected);
       }
@@ -42,6 +52,23 @@ describe('account authorization decisions', () => {
       const a = accountAbilities(access(role, 'active'));
       expect(a).toMatchObject({ view: true, login: true, revealSecret: false, share: false, delete: false, update: false });
     }
+  });
+
+  it('a Manager requests access only from a partner workspace, and shares with guests only as a Guest Admin here', () => {
+    const hostGuest = access('manager', 'active', { fromPartnerWorkspace: true });
+    expect(accountAbilities(hostGuest)).toMatchObject({ requestAccess: true, shareWithGuests: false });
+    // A guest workspace's Admin is not a local partner's Guest Admin, even if the flag were set.
+    expect(accountCan({ ...hostGuest, guestAdmin: true }, 'account.shareWithGuests')).toBe(false);
+    const guestAdmin = access('manager', 'active', { guestAdmin: true });
+    expect(accountAbilities(guestAdmin)).toMatchObject({ requestAccess: false, shareWithGuests: true });
+    expect(accountCan(access('manager', 'active'), 'account.shareWithGuests')).toBe(false);
+    // Collaborators do neither, wherever they hold the account.
+    expect(accountCan(access('collaborator', 'active', { guestAdmin: true }), 'account.shareWithGuests')).toBe(false);
+    expect(accountCan(access('collaborator', 'active', { fromPartnerWorkspace: true }), 'account.requestAccess')).toBe(false);
+    // A deleted account: nothing.
+    expect(accountCan(access('manager', 'deleted', { guestAdmin: true }), 'account.shareWithGuests')).toBe(false);
+    expect(codeOf(() => assertAccountCan(access('manager', 'active'), 'account.shareWithGuests'))).toBe('forbidden');
+    expect(codeOf(() => assertAccountCan(access('manager', 'active', { guestAdmin: true }), 'account.requestAccess'))).toBe('forbidden');
   });
 
   it('errors: 403 for the role, 409 for the status', () => {

@@ -15,7 +15,14 @@ export interface AccountAccess {
   label: string;
   status: AccountStatus;
   role: AccountRole;
+  /** Held from another workspace: a host's account seen through a host-guest partnership. */
+  fromPartnerWorkspace: boolean;
+  /** The actor is a Guest Admin of a local partner here (ADR 0012). */
+  guestAdmin: boolean;
 }
+
+/** What decides an account action: the role, the account's status, and where the access comes from. */
+export type AccountAccessFacts = Pick<AccountAccess, 'role' | 'status' | 'fromPartnerWorkspace' | 'guestAdmin'>;
 
 /** Rank of a grant's role as SQL (strongest = highest), for ORDER BY / max(). */
 export const grantRoleRank = sql<number>`(case ${grants.role} when 'owner' then ${sql.raw(String(ACCOUNT_ROLE_RANK.owner))} when 'manager' then ${sql.raw(String(ACCOUNT_ROLE_RANK.manager))} else ${sql.raw(String(ACCOUNT_ROLE_RANK.collaborator))} end)`;
@@ -69,7 +76,7 @@ export function accountNotFound(accountId: string): AppError {
  */
 export async function loadAccountAccess(
   db: Db,
-  actor: Pick<Actor, 'userId' | 'workspaceId'>,
+  actor: Pick<Actor, 'userId' | 'workspaceId' | 'role'>,
   accountId: string,
   now: Date,
 ): Promise<AccountAccess | null> {
@@ -96,7 +103,7 @@ export async function loadAccountAccess(
     .limit(1);
   if (!row) return null;
   if (row.status === 'deleted' && row.role !== 'owner') return null;
-  return row;
+  return { ...row, fromPartnerWorkspace: row.workspaceId !== actor.workspaceId, guestAdmin: actor.role === 'guest_admin' };
 }
 
 /** Actions an Owner may still take on a deleted account. */
@@ -106,8 +113,12 @@ const DELETED_ACTIONS: ReadonlySet<AccountAction> = new Set(['account.view', 'ac
  * May this access do this action, given the role table and the account's status?
  * Restore is only meaningful on a deleted account; everything but view/restore needs it active.
  */
-export function accountCan(access: Pick<AccountAccess, 'role' | 'status'>, action: AccountAction): boolean {
+export function accountCan(access: AccountAccessFacts, action: AccountAction): boolean {
   if (!accountRoleAllows(access.role, action)) return false;
+  // A Manager asks a host's Owners for access from a guest workspace (R-HG-11) ...
+  if (action === 'account.requestAccess' && !access.fromPartnerWorkspace) return false;
+  // ... and passes it on directly as a Guest Admin of a local partner (R-LP-07).
+  if (action === 'account.shareWithGuests' && (access.fromPartnerWorkspace || !access.guestAdmin)) return false;
   if (action === 'account.restore') return access.status === 'deleted';
   if (access.status === 'deleted') return DELETED_ACTIONS.has(action);
   return true;
@@ -128,13 +139,21 @@ export function assertAccountCan(access: AccountAccess, action: AccountAction): 
   if (action === 'account.restore') {
     throw new AppError(ErrorCode.CONFLICT, `Account "${access.label}" is not deleted, so there is nothing to restore.`);
   }
+  if (!accountCan({ ...access, status: 'active' }, action)) {
+    // The role would allow it, but not from where the actor holds the account.
+    throw forbidden(
+      action === 'account.requestAccess'
+        ? `Access requests are for accounts shared with your workspace through a partnership; "${access.label}" is not.`
+        : `Only a Guest Admin of a local partner who is Manager of "${access.label}" can share it with guest users.`,
+    );
+  }
   throw new AppError(ErrorCode.CONFLICT, `Account "${access.label}" is deleted — restore it first.`);
 }
 
 /** Load the access and check the action in one step; 404 when the actor has no live access. */
 export async function requireAccountAccess(
   db: Db,
-  actor: Pick<Actor, 'userId' | 'workspaceId'>,
+  actor: Pick<Actor, 'userId' | 'workspaceId' | 'role'>,
   accountId: string,
   action: AccountAction,
   now: Date,
@@ -146,7 +165,7 @@ export async function requireAccountAccess(
 }
 
 /** Per-object abilities for the presenter, so the web app never re-implements permissions. */
-export function accountAbilities(access: Pick<AccountAccess, 'role' | 'status'>): AccountAbilities {
+export function accountAbilities(access: AccountAccessFacts): AccountAbilities {
   return Object.fromEntries(
     ACCOUNT_ABILITY_KEYS.map((k) => [k, accountCan(access, `account.${k}` as AccountAction)]),
   ) as AccountAbilities;

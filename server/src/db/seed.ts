@@ -201,6 +201,7 @@ export async function seedDemoData(deps: AppDeps): Promise<DemoLogin[] | null> {
           workspacePublicId: workspace.publicId,
           workspaceName: workspace.name,
           role: p.role,
+          localPartnerId: null,
           sessionId: '00000000-0000-0000-0000-000000000000',
           mfaEnabled: false,
         },

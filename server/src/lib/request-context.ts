@@ -10,6 +10,8 @@ export interface Actor {
   workspacePublicId: string;
   workspaceName: string;
   role: WorkspaceRole;
+  /** Guests only: the local partner they belong to in this workspace (ADR 0012). */
+  localPartnerId: string | null;
   sessionId: string;
   mfaEnabled: boolean;
 }

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '@shared/errors';
+import { isGuestRole } from '@shared/permissions';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
 import { AppError } from '../lib/errors';
@@ -23,6 +24,11 @@ export type RouteAuth = 'public' | 'mfa_pending' | 'session';
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: RouteAuth;
+    /**
+     * A guest of a local partner who has not turned on MFA reaches only routes marked true: what
+     * it takes to turn MFA on (R-GU-04, ADR 0012). Everything else answers 403 mfa_enrolment_required.
+     */
+    beforeGuestMfa?: boolean;
   }
   interface FastifyRequest {
     /** The signed-in actor; set on every 'session' route (never null there). */
@@ -108,6 +114,12 @@ export const sessionPlugin = fp<SessionPluginOptions>(
       if (auth === 'mfa_pending' && !request.pendingSession) {
         throw new AppError(ErrorCode.UNAUTHENTICATED, 'Your sign-in expired. Start again.');
       }
+      if (auth === 'session' && request.actor && mustEnrolMfa(request.actor) && request.routeOptions.config?.beforeGuestMfa !== true) {
+        throw new AppError(
+          ErrorCode.MFA_ENROLMENT_REQUIRED,
+          `Turn on two-step verification to use ${request.actor.workspaceName}: guests must protect their sign-in with an authenticator app.`,
+        );
+      }
       if (!SAFE_METHODS.has(request.method)) {
         if (!hasValidCsrfToken(request)) {
           throw new AppError(ErrorCode.CSRF_INVALID, 'This request is missing a valid CSRF token. Reload the page and try again.');
@@ -136,6 +148,11 @@ export const sessionPlugin = fp<SessionPluginOptions>(
   { name: 'latchkey-session', dependencies: ['@fastify/cookie'] },
 );
 
+/** A guest without MFA (R-GU-04): until they turn it on, they may only turn it on. */
+export function mustEnrolMfa(actor: Pick<Actor, 'role' | 'mfaEnabled'>): boolean {
+  return isGuestRole(actor.role) && !actor.mfaEnabled;
+}
+
 function toActor(s: LiveSession): Actor {
   return {
     userId: s.userId,
@@ -145,6 +162,7 @@ function toActor(s: LiveSession): Actor {
     workspacePublicId: s.workspacePublicId,
     workspaceName: s.workspaceName,
     role: s.role,
+    localPartnerId: s.localPartnerId,
     sessionId: s.sessionId,
     mfaEnabled: s.mfaEnabled,
   };

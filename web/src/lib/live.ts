@@ -20,6 +20,7 @@ export const LIVE_TOPIC_QUERY_KEYS: Record<LiveTopic, QueryKey[]> = {
   accounts: [accountsKey, ['account']],
   activity: [['activity']],
   members: [membersKey],
+  'local-partners': [['local-partners']],
 };
 
 /** Invalidate the queries of these topics (each key once, active queries refetch now). */

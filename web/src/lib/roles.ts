@@ -1,3 +1,4 @@
+import type { InviteRole } from '@shared/members';
 import type { AssignableWorkspaceRole, DirectAccountRole } from '@shared/permissions';
 
 /** One line per workspace role, shown where people pick one (invite, change role). */
@@ -8,10 +9,13 @@ export const WORKSPACE_ROLE_DESCRIPTIONS: Record<AssignableWorkspaceRole, string
 };
 
 /** The same, addressed to the person joining (invite page). */
-export const WORKSPACE_ROLE_FOR_YOU: Record<AssignableWorkspaceRole, string> = {
+export const WORKSPACE_ROLE_FOR_YOU: Record<InviteRole, string> = {
   admin: 'You will manage members, invites and workspace settings, see all activity, and add accounts.',
   user: 'You will add accounts, share the ones you own, and use accounts shared with you.',
   login_only: 'You will log in with the accounts shared with you, without ever seeing their passwords.',
+  guest_admin:
+    'You will use the accounts shared with your company without ever seeing their passwords, invite your colleagues as guest users and pass accounts on to them.',
+  guest_user: 'You will use the accounts shared with you without ever seeing their passwords.',
 };
 
 /** One line per account role, shown in the Share dialog. */

@@ -21,6 +21,11 @@ export const users = pgTable(
     mfaEnabledAt: timestamp('mfa_enabled_at', { withTimezone: true }),
     /** The last TOTP time step accepted, so a code is never accepted twice (RFC 6238 §5.2). */
     mfaLastStep: bigint('mfa_last_step', { mode: 'number' }),
+    /**
+     * Set when an Admin forced a password reset (ADR 0012): the current password no longer signs
+     * in; the emailed reset link clears it.
+     */
+    passwordResetRequiredAt: timestamp('password_reset_required_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -71,4 +76,32 @@ export const loginFailures = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('login_failures_key_time_idx').on(t.key, t.createdAt)],
+);
+
+/**
+ * A single-use link to choose a new password, emailed when an Admin forces a reset (ADR 0012).
+ * Only the SHA-256 of the 256-bit token is stored; it lives 24 hours and is consumed atomically.
+ */
+export const passwordResets = pgTable(
+  'password_resets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** The workspace whose Admin asked for it (the trail and the Dev mailbox scope). */
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    tokenHash: text('token_hash').notNull(),
+    requestedBy: uuid('requested_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    /** A newer link, or a completed reset, makes older links useless. */
+    supersededAt: timestamp('superseded_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('password_resets_token_hash_key').on(t.tokenHash), index('password_resets_user_idx').on(t.userId)],
 );

@@ -4,3 +4,4 @@ export * from './vault';
 export * from './activity';
 export * from './outbox';
 export * from './partnerships';
+export * from './local-partners';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from './identity';
 
 /** A tenant. `publicId` is the unguessable Workspace ID people share with partners (128 bits). */
@@ -9,10 +9,45 @@ export const workspaces = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     publicId: text('public_id').notNull(),
     name: text('name').notNull(),
+    /**
+     * The organization's own email domains (lower-case, e.g. "acme.com"). Nobody on them may be
+     * invited as a guest: they are provisioned as members (R-LP-05). Edited by Admins in Settings.
+     */
+    corporateDomains: text('corporate_domains').array().notNull().default(sql`'{}'::text[]`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('workspaces_public_id_key').on(t.publicId)],
+);
+
+/**
+ * A local partner (partners-spec §3.8, ADR 0012): a named group of external people invited into
+ * this workspace as guests. Removing it sets `status = 'removed'`; the row stays for the trail.
+ */
+export const localPartners = pgTable(
+  'local_partners',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    companyName: text('company_name').notNull(),
+    status: text('status', { enum: ['active', 'removed'] }).notNull().default('active'),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    removedBy: uuid('removed_by').references(() => users.id),
+    removedAt: timestamp('removed_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('local_partners_workspace_id_id_idx').on(t.workspaceId, t.id),
+    // One active partner per company name in a workspace (case-insensitive).
+    uniqueIndex('local_partners_one_active_name_idx')
+      .on(t.workspaceId, sql`lower(${t.companyName})`)
+      .where(sql`${t.status} = 'active'`),
+  ],
 );
 
 /**
@@ -28,8 +63,13 @@ export const memberships = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id),
-    role: text('role', { enum: ['owner', 'admin', 'user', 'login_only'] }).notNull(),
+    role: text('role', { enum: ['owner', 'admin', 'user', 'login_only', 'guest_admin', 'guest_user'] }).notNull(),
     status: text('status', { enum: ['active', 'removed'] }).notNull().default('active'),
+    /** Guests only: the local partner they belong to (one per workspace, spec Q22). */
+    localPartnerId: uuid('local_partner_id').references(() => localPartners.id),
+    /** Guests only: when they accepted the guest Terms of Service, and which version. */
+    termsAcceptedAt: timestamp('terms_accepted_at', { withTimezone: true }),
+    termsVersion: text('terms_version'),
     joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
     lastActiveAt: timestamp('last_active_at', { withTimezone: true }),
     removedAt: timestamp('removed_at', { withTimezone: true }),
@@ -41,6 +81,12 @@ export const memberships = pgTable(
       .on(t.workspaceId)
       .where(sql`${t.role} = 'owner' and ${t.status} = 'active'`),
     index('memberships_user_idx').on(t.userId),
+    index('memberships_local_partner_idx').on(t.localPartnerId).where(sql`${t.localPartnerId} is not null`),
+    // A guest role always names its partner, and only guests have one (ADR 0012).
+    check(
+      'memberships_guest_partner_check',
+      sql`(${t.role} in ('guest_admin', 'guest_user')) = (${t.localPartnerId} is not null)`,
+    ),
   ],
 );
 
@@ -56,7 +102,9 @@ export const invites = pgTable(
       .notNull()
       .references(() => workspaces.id),
     email: text('email').notNull(),
-    role: text('role', { enum: ['admin', 'user', 'login_only'] }).notNull(),
+    role: text('role', { enum: ['admin', 'user', 'login_only', 'guest_admin', 'guest_user'] }).notNull(),
+    /** Guest invites only: the local partner the invitee joins (ADR 0012). */
+    localPartnerId: uuid('local_partner_id').references(() => localPartners.id),
     tokenHash: text('token_hash').notNull(),
     status: text('status', { enum: ['pending', 'accepted', 'revoked'] }).notNull().default('pending'),
     invitedBy: uuid('invited_by')
@@ -74,5 +122,7 @@ export const invites = pgTable(
     uniqueIndex('invites_one_pending_per_email_idx')
       .on(t.workspaceId, t.email)
       .where(sql`${t.status} = 'pending'`),
+    index('invites_local_partner_idx').on(t.localPartnerId, t.status).where(sql`${t.localPartnerId} is not null`),
+    check('invites_guest_partner_check', sql`(${t.role} in ('guest_admin', 'guest_user')) = (${t.localPartnerId} is not null)`),
   ],
 );

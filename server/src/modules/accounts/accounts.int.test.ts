@@ -154,6 +154,7 @@ describe('accounts vault routes', () => {
         restore: false,
         viewActivity: true,
         requestAccess: false,
+        shareWithGuests: false,
       });
       expect(created.hostWorkspaceName).toBeNull();
       const after = await t.deps.db.select({ n: sql<number>`count(*)::int` }).from(accounts);

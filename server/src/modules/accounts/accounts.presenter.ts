@@ -1,6 +1,7 @@
 import type { AccountDetailDto, AccountMemberDto, AccountSummaryDto } from '@shared/accounts';
 import { ACCOUNT_ROLE_LABELS, type AccountRole } from '@shared/permissions';
 import { accountAbilities } from '../../authz/accounts';
+import type { Actor } from '../../lib/request-context';
 import type { SecretField } from '../vault/vault.types';
 import type { AccountRow } from './accounts.repository';
 
@@ -13,6 +14,7 @@ export function presentAccountSummary(
   role: AccountRole,
   fields: Set<SecretField> | undefined,
   hostWorkspaceName: string | null,
+  viewer: Pick<Actor, 'workspaceId' | 'role'>,
 ): AccountSummaryDto {
   return {
     id: a.id,
@@ -27,7 +29,12 @@ export function presentAccountSummary(
     hasTotp: fields?.has('totp') ?? false,
     updatedAt: a.updatedAt.toISOString(),
     hostWorkspaceName,
-    abilities: accountAbilities({ role, status: a.status }),
+    abilities: accountAbilities({
+      role,
+      status: a.status,
+      fromPartnerWorkspace: a.workspaceId !== viewer.workspaceId,
+      guestAdmin: viewer.role === 'guest_admin',
+    }),
   };
 }
 
@@ -37,14 +44,17 @@ export function presentAccountDetail(
   fields: Set<SecretField> | undefined,
   creator: { name: string; email: string } | null,
   hostWorkspaceName: string | null,
+  viewer: Pick<Actor, 'workspaceId' | 'role'>,
+  guestPartners: Array<{ id: string; companyName: string }>,
 ): AccountDetailDto {
   return {
-    ...presentAccountSummary(a, role, fields, hostWorkspaceName),
+    ...presentAccountSummary(a, role, fields, hostWorkspaceName, viewer),
     notes: a.notes,
     customFields: a.customFields.map((f) => ({ name: f.name, value: f.value })),
     createdAt: a.createdAt.toISOString(),
     createdBy: creator ? { name: creator.name, email: creator.email } : null,
     deletedAt: a.deletedAt ? a.deletedAt.toISOString() : null,
+    guestPartners: guestPartners.map((p) => ({ id: p.id, companyName: p.companyName })),
   };
 }
 

@@ -124,7 +124,7 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
         ? { name: ACTIVITY_HOST_USER_LABEL, email: '' }
         : { name: found.creatorName ?? '', email: found.creatorEmail };
     const host = await repo.hostWorkspaceName(tx, access.workspaceId, ctx.actor.workspaceId);
-    return presentAccountDetail(found.account, access.role, fields.get(access.accountId), creator, host);
+    return presentAccountDetail(found.account, access.role, fields.get(access.accountId), creator, host, ctx.actor, []);
   }
 
   /** The target of a member change: an active member of this workspace with a live direct grant. */
@@ -282,7 +282,7 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
       const last = page[page.length - 1];
       return {
         items: page.map((r) =>
-          presentAccountSummary(r.account, r.role, fields.get(r.account.id), hostNames.get(r.account.workspaceId) ?? null),
+          presentAccountSummary(r.account, r.role, fields.get(r.account.id), hostNames.get(r.account.workspaceId) ?? null, ctx.actor),
         ),
         nextCursor: rows.length > query.limit && last ? encodeCursor(last.account.id) : null,
       };

@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { WorkspaceRole } from '@shared/permissions';
 import { queryRows, type Db } from '../../db/client';
-import { loginFailures, memberships, users, workspaces } from '../../db/schema/index';
+import { localPartners, loginFailures, memberships, users, workspaces } from '../../db/schema/index';
 
 export interface AuthUser {
   id: string;
@@ -11,6 +11,8 @@ export interface AuthUser {
   mfaEnabledAt: Date | null;
   mfaSecretSealed: string | null;
   mfaLastStep: number | null;
+  /** Set while an Admin-forced password reset is outstanding: the password no longer signs in. */
+  passwordResetRequiredAt: Date | null;
 }
 
 export interface MembershipView {
@@ -18,6 +20,9 @@ export interface MembershipView {
   workspacePublicId: string;
   workspaceName: string;
   role: WorkspaceRole;
+  /** Guests: the local partner they belong to (ADR 0012). */
+  localPartnerId: string | null;
+  localPartnerName: string | null;
 }
 
 const userCols = {
@@ -28,6 +33,7 @@ const userCols = {
   mfaEnabledAt: users.mfaEnabledAt,
   mfaSecretSealed: users.mfaSecretSealed,
   mfaLastStep: users.mfaLastStep,
+  passwordResetRequiredAt: users.passwordResetRequiredAt,
 };
 
 const membershipCols = {
@@ -35,6 +41,8 @@ const membershipCols = {
   workspacePublicId: workspaces.publicId,
   workspaceName: workspaces.name,
   role: memberships.role,
+  localPartnerId: memberships.localPartnerId,
+  localPartnerName: localPartners.companyName,
 };
 
 /**
@@ -59,6 +67,7 @@ export const authRepository = {
       .select(membershipCols)
       .from(memberships)
       .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
+      .leftJoin(localPartners, eq(localPartners.id, memberships.localPartnerId))
       .where(and(eq(memberships.userId, userId), eq(memberships.status, 'active')))
       .orderBy(sql`${memberships.lastActiveAt} desc nulls last`, desc(memberships.joinedAt))
       .limit(1);
@@ -86,6 +95,7 @@ export const authRepository = {
       .select(membershipCols)
       .from(memberships)
       .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
+      .leftJoin(localPartners, eq(localPartners.id, memberships.localPartnerId))
       .where(and(eq(memberships.userId, userId), eq(memberships.workspaceId, workspaceId), eq(memberships.status, 'active')))
       .limit(1)
       .for('update', { of: memberships });
@@ -97,6 +107,7 @@ export const authRepository = {
       .select(membershipCols)
       .from(memberships)
       .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
+      .leftJoin(localPartners, eq(localPartners.id, memberships.localPartnerId))
       .where(and(eq(memberships.userId, userId), eq(memberships.status, 'active')))
       .orderBy(workspaces.name, workspaces.id);
   },

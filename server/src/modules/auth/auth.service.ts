@@ -11,7 +11,7 @@ import { normalizeEmail } from '../../lib/tokens';
 import { inTransaction } from '../../lib/tx';
 import { recordActivity } from '../activity/activity.recorder';
 import { authRepository as repo, type AuthUser, type MembershipView } from './auth.repository';
-import type { SessionView } from './auth.presenter';
+import { sessionViewOf, type SessionView } from './auth.presenter';
 import { issueSession, type IssuedSession } from './session-issuer';
 import { sessionsRepository, type LiveSession } from './sessions.repository';
 import { ACCOUNT_RULE, IP_RULE, MFA_RULE, accountKey, decideThrottle, ipKey, lockOrder, mfaKey, worstDecision, type ThrottleRule } from './throttle';
@@ -96,20 +96,19 @@ export function createAuthService(deps: Pick<AppDeps, 'db' | 'clock' | 'config' 
   }
 
   async function viewFor(tx: Db, user: Pick<AuthUser, 'id' | 'email' | 'name'> & { mfaEnabled: boolean }, m: MembershipView): Promise<SessionView> {
-    return {
-      user: { id: user.id, email: user.email, name: user.name, mfaEnabled: user.mfaEnabled },
-      workspace: { id: m.workspaceId, publicId: m.workspacePublicId, name: m.workspaceName },
-      role: m.role,
-      workspaces: await repo.listActiveMemberships(tx, user.id),
-    };
+    return sessionViewOf(
+      { id: user.id, email: user.email, name: user.name, mfaEnabled: user.mfaEnabled },
+      m,
+      await repo.listActiveMemberships(tx, user.id),
+    );
   }
 
-  function actorView(tx: Db, actor: Actor): Promise<SessionView> {
-    return viewFor(
-      tx,
-      { id: actor.userId, email: actor.email, name: actor.name, mfaEnabled: actor.mfaEnabled },
-      { workspaceId: actor.workspaceId, workspacePublicId: actor.workspacePublicId, workspaceName: actor.workspaceName, role: actor.role },
-    );
+  async function actorView(tx: Db, actor: Actor): Promise<SessionView> {
+    const all = await repo.listActiveMemberships(tx, actor.userId);
+    const here = all.find((m) => m.workspaceId === actor.workspaceId);
+    // The session resolved against an active membership a moment ago; if it went meanwhile, sign in again.
+    if (!here) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in to continue.');
+    return sessionViewOf({ id: actor.userId, email: actor.email, name: actor.name, mfaEnabled: actor.mfaEnabled }, here, all);
   }
 
   /** Check the caller's password again (re-authentication). Failures count toward the account throttle. */

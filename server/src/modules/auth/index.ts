@@ -71,7 +71,7 @@ export const authModule: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
 
   app.post(
     '/auth/logout',
-    { schema: { tags, summary: 'Sign out (ends this session)', response: { 204: z.null(), ...errors } } },
+    { config: { beforeGuestMfa: true }, schema: { tags, summary: 'Sign out (ends this session)', response: { 204: z.null(), ...errors } } },
     async (request, reply) => {
       await svc.logout(ctxOf(request));
       clearSessionCookie(reply, deps.config);
@@ -81,13 +81,14 @@ export const authModule: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
 
   app.get(
     '/session',
-    { schema: { tags, summary: 'The current session, workspace, abilities and CSRF token', response: { 200: SessionDtoSchema, ...errors } } },
+    { config: { beforeGuestMfa: true }, schema: { tags, summary: 'The current session, workspace, abilities and CSRF token', response: { 200: SessionDtoSchema, ...errors } } },
     async (request) => presentSession(await svc.currentSession(ctxOf(request)), request.sessionToken!),
   );
 
   app.post(
     '/session/workspace',
     {
+      config: { beforeGuestMfa: true },
       schema: {
         tags,
         summary: 'Switch to another workspace I belong to',
@@ -101,6 +102,7 @@ export const authModule: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
   app.post(
     '/me/password',
     {
+      config: { beforeGuestMfa: true },
       schema: {
         tags,
         summary: 'Change my password (ends my other sessions)',
@@ -114,6 +116,7 @@ export const authModule: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
   app.post(
     '/me/mfa/enrol',
     {
+      config: { beforeGuestMfa: true },
       schema: {
         tags,
         summary: 'Start MFA set-up: secret, otpauth URL and QR code (shown once)',
@@ -127,6 +130,7 @@ export const authModule: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
   app.post(
     '/me/mfa/confirm',
     {
+      config: { beforeGuestMfa: true },
       schema: {
         tags,
         summary: 'Confirm the first code: MFA on',

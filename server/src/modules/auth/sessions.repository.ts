@@ -13,6 +13,7 @@ export interface LiveSession {
   workspacePublicId: string;
   workspaceName: string;
   role: WorkspaceRole;
+  localPartnerId: string | null;
   mfaPassed: boolean;
   lastSeenAt: Date;
   expiresAt: Date;
@@ -66,6 +67,7 @@ export const sessionsRepository = {
         workspacePublicId: workspaces.publicId,
         workspaceName: workspaces.name,
         role: memberships.role,
+        localPartnerId: memberships.localPartnerId,
         mfaPassed: sessions.mfaPassed,
         lastSeenAt: sessions.lastSeenAt,
         expiresAt: sessions.expiresAt,

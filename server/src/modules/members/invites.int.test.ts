@@ -195,7 +195,7 @@ describe('POST /invites/lookup', () => {
     const { owner, name } = await team();
     const other = await team();
     const { token, email } = await sendInvite(owner.session, 'admin');
-    expect((await lookup(token)).json()).toEqual({ workspaceName: name, email, role: 'admin', existingUser: false } satisfies InviteLookupResponse);
+    expect((await lookup(token)).json()).toEqual({ workspaceName: name, email, role: 'admin', existingUser: false, localPartner: null, termsVersion: null } satisfies InviteLookupResponse);
     const { token: t2 } = await sendInvite(owner.session, 'user', other.user.user.email);
     expect((await lookup(t2)).json()).toMatchObject({ existingUser: true, email: other.user.user.email });
   });

@@ -1,8 +1,9 @@
 import { aliasedTable, and, asc, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
-import type { AssignableWorkspaceRole, WorkspaceRole } from '@shared/permissions';
+import type { InviteRole } from '@shared/members';
+import type { WorkspaceRole } from '@shared/permissions';
 import { liveGrant } from '../../authz/accounts';
 import type { Db } from '../../db/client';
-import { accounts, grants, invites, memberships, users, workspaces } from '../../db/schema/index';
+import { accounts, grants, invites, localPartners, memberships, users, workspaces } from '../../db/schema/index';
 
 export interface MemberRow {
   userId: string;
@@ -12,13 +13,19 @@ export interface MemberRow {
   status: 'active' | 'removed';
   joinedAt: Date;
   lastActiveAt: Date | null;
+  mfaEnabledAt: Date | null;
+  /** Guests: their local partner (ADR 0012). */
+  localPartnerId: string | null;
+  localPartnerName: string | null;
 }
 
 export interface InviteRow {
   id: string;
   workspaceId: string;
   email: string;
-  role: AssignableWorkspaceRole;
+  role: InviteRole;
+  localPartnerId: string | null;
+  localPartnerName: string | null;
   status: 'pending' | 'accepted' | 'revoked';
   sentAt: Date;
   expiresAt: Date;
@@ -34,6 +41,9 @@ const memberCols = {
   status: memberships.status,
   joinedAt: memberships.joinedAt,
   lastActiveAt: memberships.lastActiveAt,
+  mfaEnabledAt: users.mfaEnabledAt,
+  localPartnerId: memberships.localPartnerId,
+  localPartnerName: localPartners.companyName,
 };
 
 const inviter = aliasedTable(users, 'inviter');
@@ -42,6 +52,8 @@ const inviteCols = {
   workspaceId: invites.workspaceId,
   email: invites.email,
   role: invites.role,
+  localPartnerId: invites.localPartnerId,
+  localPartnerName: localPartners.companyName,
   status: invites.status,
   sentAt: invites.sentAt,
   expiresAt: invites.expiresAt,
@@ -62,6 +74,7 @@ export const membersRepository = {
       .select(memberCols)
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
+      .leftJoin(localPartners, eq(localPartners.id, memberships.localPartnerId))
       .where(eq(memberships.workspaceId, workspaceId))
       .orderBy(sql`case when ${memberships.status} = 'active' then 0 else 1 end`, asc(users.name), asc(users.email));
   },
@@ -71,6 +84,7 @@ export const membersRepository = {
       .select(memberCols)
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
+      .leftJoin(localPartners, eq(localPartners.id, memberships.localPartnerId))
       .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)))
       .limit(1);
     const [row] = opts.forUpdate ? await q.for('update', { of: memberships }) : await q;
@@ -88,6 +102,7 @@ export const membersRepository = {
       .select(memberCols)
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
+      .leftJoin(localPartners, eq(localPartners.id, memberships.localPartnerId))
       .where(and(eq(memberships.workspaceId, workspaceId), inArray(memberships.userId, userIds)))
       .orderBy(asc(memberships.userId))
       .for('update', { of: memberships });
@@ -98,6 +113,7 @@ export const membersRepository = {
       .select(memberCols)
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
+      .leftJoin(localPartners, eq(localPartners.id, memberships.localPartnerId))
       .where(and(eq(memberships.workspaceId, workspaceId), eq(users.email, email), eq(memberships.status, 'active')))
       .limit(1);
     return row ?? null;
@@ -117,11 +133,27 @@ export const membersRepository = {
       .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId), eq(memberships.status, 'active')));
   },
 
-  /** A removed member rejoins through a new invite: active again, with the invite's role. */
-  async reactivate(tx: Db, workspaceId: string, userId: string, role: WorkspaceRole, now: Date): Promise<void> {
+  /** A removed member rejoins through a new invite: active again, with the invite's role (and partner, for a guest). */
+  async reactivate(
+    tx: Db,
+    workspaceId: string,
+    userId: string,
+    role: WorkspaceRole,
+    now: Date,
+    guest: { localPartnerId: string; termsVersion: string } | null = null,
+  ): Promise<void> {
     await tx
       .update(memberships)
-      .set({ status: 'active', role, joinedAt: now, removedAt: null, removedBy: null })
+      .set({
+        status: 'active',
+        role,
+        joinedAt: now,
+        removedAt: null,
+        removedBy: null,
+        localPartnerId: guest?.localPartnerId ?? null,
+        termsAcceptedAt: guest ? now : null,
+        termsVersion: guest?.termsVersion ?? null,
+      })
       .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId), eq(memberships.status, 'removed')));
   },
 
@@ -140,6 +172,7 @@ export const membersRepository = {
       .select(inviteCols)
       .from(invites)
       .innerJoin(inviter, eq(inviter.id, invites.invitedBy))
+      .leftJoin(localPartners, eq(localPartners.id, invites.localPartnerId))
       .where(and(eq(invites.workspaceId, workspaceId), eq(invites.status, 'pending')))
       .orderBy(sql`${invites.sentAt} desc`, asc(invites.email));
   },
@@ -149,6 +182,7 @@ export const membersRepository = {
       .select(inviteCols)
       .from(invites)
       .innerJoin(inviter, eq(inviter.id, invites.invitedBy))
+      .leftJoin(localPartners, eq(localPartners.id, invites.localPartnerId))
       .where(and(eq(invites.workspaceId, workspaceId), eq(invites.id, inviteId)))
       .limit(1);
     const [row] = opts.forUpdate ? await q.for('update', { of: invites }) : await q;
@@ -168,7 +202,7 @@ export const membersRepository = {
   async insertInvite(
     tx: Db,
     workspaceId: string,
-    v: { email: string; role: AssignableWorkspaceRole; tokenHash: string; invitedBy: string; now: Date; expiresAt: Date },
+    v: { email: string; role: InviteRole; localPartnerId?: string | null; tokenHash: string; invitedBy: string; now: Date; expiresAt: Date },
   ): Promise<string> {
     const [row] = await tx
       .insert(invites)
@@ -176,6 +210,7 @@ export const membersRepository = {
         workspaceId,
         email: v.email,
         role: v.role,
+        localPartnerId: v.localPartnerId ?? null,
         tokenHash: v.tokenHash,
         invitedBy: v.invitedBy,
         createdAt: v.now,
@@ -220,9 +255,12 @@ export const membersRepository = {
         workspaceName: workspaces.name,
         email: invites.email,
         role: invites.role,
+        localPartnerId: invites.localPartnerId,
+        localPartnerName: localPartners.companyName,
       })
       .from(invites)
       .innerJoin(workspaces, eq(workspaces.id, invites.workspaceId))
+      .leftJoin(localPartners, eq(localPartners.id, invites.localPartnerId))
       .where(and(eq(invites.tokenHash, tokenHash), eq(invites.status, 'pending'), gt(invites.expiresAt, now)))
       .limit(1);
     return row ?? null;
@@ -237,7 +275,14 @@ export const membersRepository = {
       .update(invites)
       .set({ status: 'accepted', acceptedAt: now })
       .where(and(eq(invites.tokenHash, tokenHash), eq(invites.status, 'pending'), gt(invites.expiresAt, now)))
-      .returning({ id: invites.id, workspaceId: invites.workspaceId, email: invites.email, role: invites.role, invitedBy: invites.invitedBy });
+      .returning({
+        id: invites.id,
+        workspaceId: invites.workspaceId,
+        email: invites.email,
+        role: invites.role,
+        localPartnerId: invites.localPartnerId,
+        invitedBy: invites.invitedBy,
+      });
     return row ?? null;
   },
 

@@ -3,12 +3,14 @@ import type { LiveTopic } from '@shared/live';
 import {
   INVITE_TTL_DAYS,
   type AcceptInviteRequest,
+  type InviteRole,
   type InviteDto,
   type InviteLookupResponse,
   type MemberDto,
   type MembersListResponse,
   type RemoveMemberResponse,
 } from '@shared/members';
+import { LOCAL_PARTNER_TOS_VERSION } from '@shared/local-partners';
 import type { AssignableWorkspaceRole } from '@shared/permissions';
 import { assertWorkspaceCan, workspaceCan } from '../../authz/workspace';
 import type { Db } from '../../db/client';
@@ -20,7 +22,7 @@ import { hashToken, newToken, normalizeEmail } from '../../lib/tokens';
 import { inTransaction, isUniqueViolation } from '../../lib/tx';
 import { recordActivity } from '../activity/activity.recorder';
 import { authRepository } from '../auth/auth.repository';
-import type { SessionView } from '../auth/auth.presenter';
+import { sessionViewOf, type SessionView } from '../auth/auth.presenter';
 import { issueSession, type IssuedSession } from '../auth/session-issuer';
 import { sessionsRepository } from '../auth/sessions.repository';
 import { enqueueEmail } from '../email/outbox';
@@ -102,15 +104,26 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
   async function sendInvite(
     tx: Db,
     ctx: Ctx,
-    v: { inviteId: string | null; email: string; role: AssignableWorkspaceRole },
+    v: { inviteId: string | null; email: string; role: InviteRole; localPartner?: { id: string; companyName: string } | null },
   ): Promise<string> {
     const now = clock.now();
     const token = newToken();
     const expiresAt = new Date(now.getTime() + INVITE_TTL_MS);
     const wsId = ctx.actor.workspaceId;
     let id = v.inviteId;
-    if (id) await repo.replaceInviteToken(tx, wsId, id, { tokenHash: hashToken(token), now, expiresAt });
-    else id = await repo.insertInvite(tx, wsId, { email: v.email, role: v.role, tokenHash: hashToken(token), invitedBy: ctx.actor.userId, now, expiresAt });
+    if (id) {
+      await repo.replaceInviteToken(tx, wsId, id, { tokenHash: hashToken(token), now, expiresAt });
+    } else {
+      id = await repo.insertInvite(tx, wsId, {
+        email: v.email,
+        role: v.role,
+        localPartnerId: v.localPartner?.id ?? null,
+        tokenHash: hashToken(token),
+        invitedBy: ctx.actor.userId,
+        now,
+        expiresAt,
+      });
+    }
     await enqueueEmail(
       tx,
       vault,
@@ -123,6 +136,7 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
         inviterName: ctx.actor.name,
         role: v.role,
         expiresAt,
+        companyName: v.localPartner?.companyName ?? null,
       }),
       now,
     );
@@ -138,12 +152,7 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
     const user = await authRepository.findUserById(tx, userId);
     const all = await authRepository.listActiveMemberships(tx, userId);
     const here = all.find((m) => m.workspaceId === workspaceId)!;
-    return {
-      user: { id: user!.id, email: user!.email, name: user!.name, mfaEnabled: user!.mfaEnabledAt !== null },
-      workspace: { id: here.workspaceId, publicId: here.workspacePublicId, name: here.workspaceName },
-      role: here.role,
-      workspaces: all,
-    };
+    return sessionViewOf({ id: user!.id, email: user!.email, name: user!.name, mfaEnabled: user!.mfaEnabledAt !== null }, here, all);
   }
 
   return {
@@ -202,7 +211,8 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
         const now = clock.now();
         const inv = await repo.findInvite(tx, ctx.actor.workspaceId, inviteId, { forUpdate: true });
         if (!inv || inv.status !== 'pending') throw notFound(`Invite "${inviteId}"`);
-        await sendInvite(tx, ctx, { inviteId: inv.id, email: inv.email, role: inv.role });
+        const localPartner = inv.localPartnerId ? { id: inv.localPartnerId, companyName: inv.localPartnerName ?? '' } : null;
+        await sendInvite(tx, ctx, { inviteId: inv.id, email: inv.email, role: inv.role, localPartner });
         await recordActivity(
           tx,
           { type: 'User Invite Resent', data: { targetEmail: inv.email } },
@@ -310,7 +320,14 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
       const inv = await repo.findUsableInviteByTokenHash(db, hashToken(token), clock.now());
       if (!inv) throw inviteInvalid();
       const user = await workspacesRepository.findUserByEmail(db, inv.email);
-      return { workspaceName: inv.workspaceName, email: inv.email, role: inv.role, existingUser: user !== null };
+      return {
+        workspaceName: inv.workspaceName,
+        email: inv.email,
+        role: inv.role,
+        existingUser: user !== null,
+        localPartner: inv.localPartnerId ? { companyName: inv.localPartnerName ?? '' } : null,
+        termsVersion: inv.localPartnerId ? LOCAL_PARTNER_TOS_VERSION : null,
+      };
     },
 
     /**

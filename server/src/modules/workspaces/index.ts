@@ -8,7 +8,7 @@ import { createWorkspacesService } from './workspaces.service';
 const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema };
 const tags = ['workspace'];
 
-/** The current workspace: its name, Workspace ID and the caller's abilities; rename. */
+/** The current workspace: its name, Workspace ID, corporate domains and the caller's abilities; settings. */
 export const workspacesModule: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   const svc = createWorkspacesService(deps);
 
@@ -23,11 +23,11 @@ export const workspacesModule: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
     {
       schema: {
         tags,
-        summary: 'Rename the workspace (Admin, Owner)',
+        summary: 'Rename the workspace or set its corporate domains (Admin, Owner)',
         body: UpdateWorkspaceRequestSchema,
         response: { 200: WorkspaceDtoSchema, ...errors },
       },
     },
-    async (request) => svc.rename(ctxOf(request), request.body.name),
+    async (request) => svc.update(ctxOf(request), request.body),
   );
 };

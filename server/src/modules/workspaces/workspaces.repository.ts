@@ -23,12 +23,27 @@ export const workspacesRepository = {
     return row ?? null;
   },
 
-  async rename(tx: Db, workspaceId: string, name: string, now: Date) {
-    await tx.update(workspaces).set({ name, updatedAt: now }).where(eq(workspaces.id, workspaceId));
+  async update(tx: Db, workspaceId: string, set: { name?: string; corporateDomains?: string[] }, now: Date) {
+    await tx
+      .update(workspaces)
+      .set({ ...set, updatedAt: now })
+      .where(eq(workspaces.id, workspaceId));
   },
 
-  async insertMembership(tx: Db, v: { workspaceId: string; userId: string; role: WorkspaceRole; now: Date }) {
-    await tx.insert(memberships).values({ workspaceId: v.workspaceId, userId: v.userId, role: v.role, joinedAt: v.now });
+  /** A guest membership names its local partner and the Terms of Service they accepted (ADR 0012). */
+  async insertMembership(
+    tx: Db,
+    v: { workspaceId: string; userId: string; role: WorkspaceRole; now: Date; localPartnerId?: string | null; termsVersion?: string | null },
+  ) {
+    await tx.insert(memberships).values({
+      workspaceId: v.workspaceId,
+      userId: v.userId,
+      role: v.role,
+      joinedAt: v.now,
+      localPartnerId: v.localPartnerId ?? null,
+      termsAcceptedAt: v.termsVersion ? v.now : null,
+      termsVersion: v.termsVersion ?? null,
+    });
   },
 
   async findMembership(tx: Db, workspaceId: string, userId: string) {

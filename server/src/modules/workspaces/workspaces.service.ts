@@ -30,21 +30,39 @@ export function createWorkspacesService(deps: Pick<AppDeps, 'db' | 'clock' | 'va
       return presentWorkspace(ctx.actor, ws);
     },
 
-    /** Rename the workspace (Admin, Owner). Renaming to the current name changes nothing. */
-    async rename(ctx: Ctx, name: string): Promise<WorkspaceDto> {
-      assertWorkspaceCan(ctx.actor, 'workspace.update', 'Only Admins and the Owner can rename the workspace.');
+    /**
+     * Rename the workspace and/or set its corporate domains (Admin, Owner). One event per thing that
+     * really changed; sending the current values changes nothing.
+     */
+    async update(ctx: Ctx, input: { name?: string | undefined; corporateDomains?: string[] | undefined }): Promise<WorkspaceDto> {
+      assertWorkspaceCan(ctx.actor, 'workspace.update', 'Only Admins and the Owner can change the workspace settings.');
       return inTransaction(deps.db, async (tx) => {
         const now = deps.clock.now();
         const ws = await repo.lockById(tx, ctx.actor.workspaceId);
         if (!ws) throw notFound(`Workspace "${ctx.actor.workspaceId}"`);
-        if (ws.name === name) return presentWorkspace(ctx.actor, ws);
-        await repo.rename(tx, ws.id, name, now);
-        await recordActivity(
-          tx,
-          { type: 'Workspace Updated', data: { from: ws.name, to: name } },
-          { workspaceId: ws.id, actor: { userId: ctx.actor.userId, email: ctx.actor.email }, meta: ctx.meta, at: now },
-        );
-        return presentWorkspace(ctx.actor, { ...ws, name });
+        const refs = { workspaceId: ws.id, actor: { userId: ctx.actor.userId, email: ctx.actor.email }, meta: ctx.meta, at: now };
+        const next = { ...ws };
+        if (input.name !== undefined && input.name !== ws.name) {
+          next.name = input.name;
+          await recordActivity(tx, { type: 'Workspace Updated', data: { from: ws.name, to: input.name } }, refs);
+        }
+        if (input.corporateDomains !== undefined) {
+          const domains = [...new Set(input.corporateDomains)].sort();
+          const added = domains.filter((d) => !ws.corporateDomains.includes(d));
+          const removed = ws.corporateDomains.filter((d) => !domains.includes(d));
+          if (added.length > 0 || removed.length > 0) {
+            next.corporateDomains = domains;
+            await recordActivity(
+              tx,
+              { type: 'Workspace Settings Updated', data: { corporateDomainsAdded: added, corporateDomainsRemoved: removed } },
+              refs,
+            );
+          }
+        }
+        if (next.name !== ws.name || next.corporateDomains !== ws.corporateDomains) {
+          await repo.update(tx, ws.id, { name: next.name, corporateDomains: next.corporateDomains }, now);
+        }
+        return presentWorkspace(ctx.actor, next);
       });
     },
 
