@@ -256,6 +256,7 @@ export const LocalPartnerShareableAccountsResponseSchema = z
   .object({ items: z.array(LocalPartnerShareableAccountDtoSchema) })
   .meta({ id: 'LocalPartnerShareableAccounts' });
 export type LocalPartnerShareableAccountDto = z.infer<typeof LocalPartnerShareableAccountDtoSchema>;
+export type LocalPartnerShareableAccountsResponse = z.infer<typeof LocalPartnerShareableAccountsResponseSchema>;
 
 /** Same shape as a partnership share: accounts with the role the Guest Admins receive. */
 export const ShareWithLocalPartnerRequestSchema = ShareAccountsRequestSchema;
@@ -278,6 +279,7 @@ export const GuestShareCandidatesResponseSchema = z
   .object({ items: z.array(GuestShareCandidateDtoSchema) })
   .meta({ id: 'GuestShareCandidates' });
 export type GuestShareCandidateDto = z.infer<typeof GuestShareCandidateDtoSchema>;
+export type GuestShareCandidatesResponse = z.infer<typeof GuestShareCandidatesResponseSchema>;
 
 export const ShareWithGuestsRequestSchema = z
   .object({

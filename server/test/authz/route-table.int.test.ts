@@ -4,6 +4,7 @@ import type { Db } from '../../src/db/client';
 import { enqueueEmail } from '../../src/modules/email/outbox';
 import { createTestApp, sessionFor, TEST_PASSWORD, uniqueEmail, type TestApp, type TestSession } from '../harness';
 import { ACTORS, buildWorld, type ActorName, type World } from '../world';
+import { isLocalPartnerRoute } from './local-partner-routes';
 import { isPartnershipRoute } from './partnership-routes';
 
 /**
@@ -61,6 +62,18 @@ const CASES: Case[] = [
     request: async (w, a) => ({ url: '/api/v1/auth/login', body: { email: emailOf(w, a), password: TEST_PASSWORD } }),
     expect: everyone(200, { anonymous: 401, removed: 401 }),
   },
+  {
+    // Public: the 256-bit link is the credential. An unknown link is 404 for everyone (the
+    // behaviour tests use real links).
+    route: 'POST /api/v1/auth/password-reset/lookup',
+    request: async () => ({ url: '/api/v1/auth/password-reset/lookup', body: { token: randomBytes(32).toString('base64url') } }),
+    expect: everyone(404),
+  },
+  {
+    route: 'POST /api/v1/auth/password-reset',
+    request: async () => ({ url: '/api/v1/auth/password-reset', body: { token: randomBytes(32).toString('base64url'), newPassword: 'a brand new password 42' } }),
+    expect: everyone(404),
+  },
   { route: 'POST /api/v1/auth/mfa', request: async () => ({ url: '/api/v1/auth/mfa', body: { code: '123456' } }), expect: everyone(401) },
   { route: 'POST /api/v1/auth/logout', request: async () => ({ url: '/api/v1/auth/logout', body: {} }), expect: members(204) },
   { route: 'GET /api/v1/session', request: async () => ({ url: '/api/v1/session' }), expect: members(200) },
@@ -104,6 +117,17 @@ const CASES: Case[] = [
   {
     route: 'DELETE /api/v1/members/:userId',
     request: async (w) => ({ url: `/api/v1/members/${(await w.newMember('user')).userId}` }),
+    expect: members(200, { user: 403, loginOnly: 403, collaborator: 403, otherAdmin: 404 }),
+  },
+  {
+    // Resets of a member's sign-in (ADR 0012): Admins and the Owner, like removal.
+    route: 'POST /api/v1/members/:userId/reset-mfa',
+    request: async (w) => ({ url: `/api/v1/members/${(await w.newMember('user')).userId}/reset-mfa`, body: {} }),
+    expect: members(200, { user: 403, loginOnly: 403, collaborator: 403, otherAdmin: 404 }),
+  },
+  {
+    route: 'POST /api/v1/members/:userId/force-password-reset',
+    request: async (w) => ({ url: `/api/v1/members/${(await w.newMember('user')).userId}/force-password-reset`, body: {} }),
     expect: members(200, { user: 403, loginOnly: 403, collaborator: 403, otherAdmin: 404 }),
   },
   {
@@ -240,10 +264,11 @@ describe('authorization table: every route × every actor', () => {
   afterAll(() => t.close());
 
   it('has exactly one row per registered route', () => {
-    // Host-guest partnership routes have their own table with partner actors (partnership-route-table.int.test.ts).
+    // Host-guest partnership and local partner routes have their own tables with partner actors
+    // (partnership-route-table.int.test.ts, local-partner-route-table.int.test.ts).
     const registered = t.app.apiRoutes
       .map((r) => `${r.method} ${r.url}`)
-      .filter((r) => !isPartnershipRoute(r))
+      .filter((r) => !isPartnershipRoute(r) && !isLocalPartnerRoute(r))
       .sort();
     const inTable = CASES.map((c) => c.route).sort();
     expect(inTable.filter((r) => !registered.includes(r))).toEqual([]); // rows for routes that do not exist

@@ -69,6 +69,7 @@ export function presentAccountMember(m: {
   lastUsedAt: Date | null;
   isYou: boolean;
   partnership?: { id: string; guestWorkspaceName: string } | null;
+  localPartner?: { id: string; companyName: string } | null;
   canChangeRole: boolean;
   canRemove: boolean;
 }): AccountMemberDto {
@@ -84,6 +85,7 @@ export function presentAccountMember(m: {
     lastUsedAt: m.lastUsedAt ? m.lastUsedAt.toISOString() : null,
     isYou: m.isYou,
     partnership: m.partnership ?? null,
+    localPartner: m.localPartner ?? null,
     abilities: { changeRole: m.canChangeRole, remove: m.canRemove },
   };
 }

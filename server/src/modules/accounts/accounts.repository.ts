@@ -3,7 +3,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import { ACCOUNT_ROLE_RANK, type AccountRole } from '@shared/permissions';
 import { grantRoleRank, liveGrant, reachableGrant } from '../../authz/accounts';
 import type { Db } from '../../db/client';
-import { accounts, grants, memberships, partnerships, users, workspaces } from '../../db/schema/index';
+import { accounts, grants, localPartners, memberships, partnerships, users, workspaces } from '../../db/schema/index';
 
 export type AccountRow = typeof accounts.$inferSelect;
 
@@ -301,10 +301,16 @@ export const accountsRepository = {
         partnershipId: partnerships.id,
         partnershipState: partnerships.state,
         guestWorkspaceName: guestWorkspace.name,
+        localPartnerId: localPartners.id,
+        localPartnerName: localPartners.companyName,
       })
       .from(grants)
       .innerJoin(users, eq(users.id, grants.userId))
       .leftJoin(grantedByUser, eq(grantedByUser.id, grants.grantedBy))
+      .leftJoin(
+        localPartners,
+        and(eq(grants.sourceKind, 'local_partner'), eq(localPartners.id, grants.sourceId), eq(localPartners.workspaceId, grants.workspaceId)),
+      )
       .leftJoin(
         partnerships,
         and(eq(grants.sourceKind, 'host_guest_partnership'), eq(partnerships.id, grants.sourceId), eq(partnerships.hostWorkspaceId, grants.workspaceId)),

@@ -37,6 +37,7 @@ import { recordActivity } from '../activity/activity.recorder';
 import { enqueueEmail } from '../email/outbox';
 import { accessAutoCancelledEmail, sharedAccountDeletedEmail } from '../partnership-access/partnership-access.emails';
 import { partnershipAccessRepository } from '../partnership-access/partnership-access.repository';
+import { localPartnersRepository } from '../local-partners/local-partners.repository';
 import { partnershipsLifecycleRepository } from '../partnerships/partnerships.repository';
 import { presentAccountDetail, presentAccountMember, presentAccountSummary } from './accounts.presenter';
 import { accountsRepository as repo } from './accounts.repository';
@@ -124,7 +125,13 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
         ? { name: ACTIVITY_HOST_USER_LABEL, email: '' }
         : { name: found.creatorName ?? '', email: found.creatorEmail };
     const host = await repo.hostWorkspaceName(tx, access.workspaceId, ctx.actor.workspaceId);
-    return presentAccountDetail(found.account, access.role, fields.get(access.accountId), creator, host, ctx.actor, []);
+    // The Guest users tab, for an Owner who is a Host Admin of a partner the account is shared with (ADR 0012).
+    let guestPartners: Array<{ id: string; companyName: string }> = [];
+    if (access.role === 'owner' && !fromGuest) {
+      const hosted = new Set(await localPartnersRepository.partnersHostedBy(tx, ctx.actor.workspaceId, ctx.actor.userId));
+      if (hosted.size > 0) guestPartners = (await localPartnersRepository.partnersOfAccount(tx, ctx.actor.workspaceId, access.accountId)).filter((p) => hosted.has(p.id));
+    }
+    return presentAccountDetail(found.account, access.role, fields.get(access.accountId), creator, host, ctx.actor, guestPartners);
   }
 
   /** The target of a member change: an active member of this workspace with a live direct grant. */
@@ -190,6 +197,9 @@ export function createAccountsService(deps: Pick<AppDeps, 'db' | 'clock' | 'vaul
         lastUsedAt: best.lastUsedAt,
         isYou: best.userId === ctx.actor.userId,
         partnership: viaPartnership ? { id: best.partnershipId!, guestWorkspaceName: best.guestWorkspaceName ?? '' } : null,
+        // Through a local partner: managed on the account's Guest users tab (ADR 0012).
+        localPartner:
+          !direct && best.sourceKind === 'local_partner' && best.localPartnerId ? { id: best.localPartnerId, companyName: best.localPartnerName ?? '' } : null,
         canChangeRole: canChange && ((direct && !soleOwner) || partnerActive),
         canRemove: canRemove && ((direct && !soleOwner) || partnerActive),
       });

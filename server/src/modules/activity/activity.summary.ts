@@ -61,7 +61,38 @@ export function summarizeActivity(type: string, data: unknown, actorName: string
     case 'User Updated':
       return `${who} changed ${d.targetEmail}’s role from ${ws(d.fromRole)} to ${ws(d.toRole)}`;
     case 'User Deactivated':
-      return `${who} removed ${d.targetEmail} from the workspace`;
+      return d.reason === 'partner_removed'
+        ? `${who} removed ${d.targetEmail} from the workspace with their local partner`
+        : `${who} removed ${d.targetEmail} from the workspace`;
+    case 'User MFA Reset':
+      return `${who} reset ${d.targetEmail}’s two-step verification (${plural(d.endedSessions as number, 'session')} ended)`;
+    case 'User Password Reset Forced':
+      return `${who} asked ${d.targetEmail} to choose a new password (${plural(d.endedSessions as number, 'session')} ended)`;
+    case 'Password Reset':
+      return `${who} chose a new password with a reset link`;
+    case 'Workspace Settings Updated': {
+      const parts = [
+        ...((d.corporateDomainsAdded as string[]).length ? [`added ${(d.corporateDomainsAdded as string[]).join(', ')}`] : []),
+        ...((d.corporateDomainsRemoved as string[]).length ? [`removed ${(d.corporateDomainsRemoved as string[]).join(', ')}`] : []),
+      ];
+      return `${who} changed the corporate domains (${parts.join('; ')})`;
+    }
+    case 'Local Partner Added':
+      return `${who} added the local partner ${q(d.companyName)} and invited ${d.guestAdminEmail} as Guest Admin`;
+    case 'Local Partner Updated': {
+      const people = (d.targetEmails as string[]).join(', ');
+      return d.change === 'host_admin_added'
+        ? `${who} made ${people} Host Admin of ${q(d.companyName)}`
+        : `${who} removed ${people} as Host Admin of ${q(d.companyName)}`;
+    }
+    case 'Local Partner Removed':
+      return `${who} removed the local partner ${q(d.companyName)} (${plural(d.removedGuests as number, 'guest')} removed, ${plural(d.endedGrants as number, 'grant')} ended)`;
+    case 'Account Shared Via Local Partner': {
+      const to = (d.targetEmails as string[]).length ? ` (${(d.targetEmails as string[]).join(', ')})` : '';
+      return `${who} shared ${acc} with ${q(d.companyName)} as ${ar(d.role)}${to}`;
+    }
+    case 'Account Removed From Local Partner':
+      return `${who} removed ${acc} from ${q(d.companyName)} (${plural(d.endedGrants as number, 'grant')} ended)`;
     case 'Account Created':
       return `${who} added ${acc} (${d.application})`;
     case 'Account Updated': {

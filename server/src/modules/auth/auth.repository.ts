@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { WorkspaceRole } from '@shared/permissions';
 import { queryRows, type Db } from '../../db/client';
-import { localPartners, loginFailures, memberships, users, workspaces } from '../../db/schema/index';
+import { localPartners, loginFailures, memberships, passwordResets, users, workspaces } from '../../db/schema/index';
 
 export interface AuthUser {
   id: string;
@@ -197,5 +197,78 @@ export const authRepository = {
       .update(users)
       .set({ passwordHash, passwordChangedAt: now, updatedAt: now })
       .where(eq(users.id, userId));
+  },
+
+  // ── Forced password resets (ADR 0012) ───────────────────────────────────────────────────
+
+  /** From now on the user's password no longer signs in, until they choose a new one with the link. */
+  async requirePasswordReset(tx: Db, userId: string, now: Date): Promise<void> {
+    await tx.update(users).set({ passwordResetRequiredAt: now, updatedAt: now }).where(eq(users.id, userId));
+  },
+
+  /** A new reset link makes the user's older unused links useless. */
+  async insertPasswordReset(
+    tx: Db,
+    v: { userId: string; workspaceId: string; tokenHash: string; requestedBy: string; now: Date; expiresAt: Date },
+  ): Promise<void> {
+    await tx
+      .update(passwordResets)
+      .set({ supersededAt: v.now })
+      .where(and(eq(passwordResets.userId, v.userId), isNull(passwordResets.usedAt), isNull(passwordResets.supersededAt)));
+    await tx.insert(passwordResets).values({
+      userId: v.userId,
+      workspaceId: v.workspaceId,
+      tokenHash: v.tokenHash,
+      requestedBy: v.requestedBy,
+      createdAt: v.now,
+      expiresAt: v.expiresAt,
+    });
+  },
+
+  /** A usable reset link by token hash (unused, not superseded, not expired), with its user's email. */
+  async findUsablePasswordReset(tx: Db, tokenHash: string, now: Date) {
+    const [row] = await tx
+      .select({ id: passwordResets.id, userId: passwordResets.userId, workspaceId: passwordResets.workspaceId, email: users.email })
+      .from(passwordResets)
+      .innerJoin(users, eq(users.id, passwordResets.userId))
+      .where(
+        and(
+          eq(passwordResets.tokenHash, tokenHash),
+          isNull(passwordResets.usedAt),
+          isNull(passwordResets.supersededAt),
+          gt(passwordResets.expiresAt, now),
+        ),
+      )
+      .limit(1);
+    return row ?? null;
+  },
+
+  /** Use a reset link atomically: exactly one caller gets the row back, however many race. */
+  async consumePasswordReset(tx: Db, tokenHash: string, now: Date) {
+    const [row] = await tx
+      .update(passwordResets)
+      .set({ usedAt: now })
+      .where(
+        and(
+          eq(passwordResets.tokenHash, tokenHash),
+          isNull(passwordResets.usedAt),
+          isNull(passwordResets.supersededAt),
+          gt(passwordResets.expiresAt, now),
+        ),
+      )
+      .returning({ userId: passwordResets.userId, workspaceId: passwordResets.workspaceId });
+    return row ?? null;
+  },
+
+  /** The new password is set: the reset is no longer required and every other link of the user is void. */
+  async completePasswordReset(tx: Db, userId: string, passwordHash: string, now: Date): Promise<void> {
+    await tx
+      .update(users)
+      .set({ passwordHash, passwordChangedAt: now, passwordResetRequiredAt: null, updatedAt: now })
+      .where(eq(users.id, userId));
+    await tx
+      .update(passwordResets)
+      .set({ supersededAt: now })
+      .where(and(eq(passwordResets.userId, userId), isNull(passwordResets.usedAt), isNull(passwordResets.supersededAt)));
   },
 };

@@ -2,12 +2,13 @@ import type { FastifyBaseLogger } from 'fastify';
 import QRCode from 'qrcode';
 import type { ChangePasswordRequest, MfaEnrolResponse } from '@shared/auth';
 import { ErrorCode } from '@shared/errors';
+import { isGuestRole } from '@shared/permissions';
 import type { AppDeps } from '../../deps';
 import type { Db } from '../../db/client';
 import { AppError, conflict, notFound, rateLimited } from '../../lib/errors';
 import { assertPasswordPolicy, dummyPasswordHash, hashPassword, verifyPassword } from '../../lib/passwords';
 import type { Actor, Ctx, RequestMeta } from '../../lib/request-context';
-import { normalizeEmail } from '../../lib/tokens';
+import { hashToken, normalizeEmail } from '../../lib/tokens';
 import { inTransaction } from '../../lib/tx';
 import { recordActivity } from '../activity/activity.recorder';
 import { authRepository as repo, type AuthUser, type MembershipView } from './auth.repository';
@@ -23,6 +24,8 @@ import { matchTotp, newTotpSecret, totpUri } from './totp';
  */
 const mfaSealPurpose = (userId: string) => `user.mfa:${userId}`;
 
+const resetLinkInvalid = () =>
+  new AppError(ErrorCode.RESET_LINK_INVALID, 'This reset link is not valid. It may have expired, been replaced by a newer one, or already been used.');
 const invalidCredentials = () => new AppError(ErrorCode.INVALID_CREDENTIALS, 'The email or password is not correct.');
 const wrongCurrentPassword = () => new AppError(ErrorCode.INVALID_CREDENTIALS, 'Your current password is not correct.');
 const invalidMfaCode = () =>
@@ -162,6 +165,13 @@ export function createAuthService(deps: Pick<AppDeps, 'db' | 'clock' | 'config' 
           throw invalidCredentials();
         }
 
+        if (user.passwordResetRequiredAt) {
+          // The password was right, but an Admin asked for a new one (ADR 0012): only the emailed link helps.
+          throw new AppError(
+            ErrorCode.PASSWORD_RESET_REQUIRED,
+            'An administrator asked you to choose a new password. Use the link in the email we sent you, then sign in with the new password.',
+          );
+        }
         const mfaEnabled = user.mfaEnabledAt !== null;
         return inTransaction(db, async (tx) => {
           const now = clock.now();
@@ -281,6 +291,46 @@ export function createAuthService(deps: Pick<AppDeps, 'db' | 'clock' | 'config' 
       });
     },
 
+    /** Who a reset link is for (the reset page shows the email). 404 reset_link_invalid when it cannot be used. */
+    async lookupPasswordReset(token: string): Promise<{ email: string }> {
+      const r = await repo.findUsablePasswordReset(db, hashToken(token), clock.now());
+      if (!r) throw resetLinkInvalid();
+      return { email: r.email };
+    },
+
+    /**
+     * Choose a new password with a reset link (ADR 0012): policy checked, different from the old
+     * one, hashed outside the transaction; the link is consumed atomically, every session of the
+     * user ends, the reset requirement is cleared. The user then signs in as usual (MFA included).
+     */
+    async completePasswordReset(token: string, newPassword: string, meta: RequestMeta): Promise<void> {
+      const tokenHash = hashToken(token);
+      const found = await repo.findUsablePasswordReset(db, tokenHash, clock.now());
+      if (!found) throw resetLinkInvalid();
+      const user = await repo.findUserById(db, found.userId);
+      if (!user) throw resetLinkInvalid();
+      assertPasswordPolicy(newPassword, user.email);
+      if (await verifyPassword(user.passwordHash, newPassword)) {
+        throw new AppError(ErrorCode.WEAK_PASSWORD, 'Choose a new password that differs from your previous one.', {
+          requirements: ['different from your previous password'],
+        });
+      }
+      const passwordHash = await hashPassword(newPassword);
+      await inTransaction(db, async (tx) => {
+        const now = clock.now();
+        const used = await repo.consumePasswordReset(tx, tokenHash, now);
+        if (!used) throw resetLinkInvalid();
+        await repo.findUserById(tx, used.userId, { forUpdate: true });
+        await repo.completePasswordReset(tx, used.userId, passwordHash, now);
+        const endedSessions = await sessionsRepository.endAllForUser(tx, used.userId, 'password_changed', now);
+        await recordActivity(
+          tx,
+          { type: 'Password Reset', data: { endedSessions } },
+          { workspaceId: used.workspaceId, actor: { userId: used.userId, email: user.email }, meta, at: now },
+        );
+      });
+    },
+
     /** Start MFA set-up (password re-check). The secret is returned once and never again. */
     async enrolMfa(ctx: Ctx, password: string): Promise<MfaEnrolResponse> {
       const user = await reauthenticate(ctx.actor, password);
@@ -323,8 +373,16 @@ export function createAuthService(deps: Pick<AppDeps, 'db' | 'clock' | 'config' 
       });
     },
 
-    /** Turn MFA off: password and a current code. The user's other sessions end. */
-    disableMfa(ctx: Ctx, password: string, code: string): Promise<void> {
+    /** Turn MFA off: password and a current code. The user's other sessions end. Guests must keep it (R-GU-04). */
+    async disableMfa(ctx: Ctx, password: string, code: string): Promise<void> {
+      const guestOf = (await repo.listActiveMemberships(db, ctx.actor.userId)).find((m) => isGuestRole(m.role));
+      if (guestOf) {
+        throw new AppError(
+          ErrorCode.RULE_VIOLATION,
+          `You are a guest of ${guestOf.workspaceName}, which requires two-step verification. It stays on while you are a guest there.`,
+          { rule: 'R-GU-04' },
+        );
+      }
       // The code attempt is reserved first (MFA throttle before the password), as before; a wrong
       // password withdraws it, since no code was checked.
       return attempt([[mfaKey(ctx.actor.userId), MFA_RULE]], ErrorCode.MFA_INVALID, async () => {

@@ -12,6 +12,9 @@ import {
   MfaRequestSchema,
   MfaResponseSchema,
   MfaStatusResponseSchema,
+  PasswordResetCompleteRequestSchema,
+  PasswordResetLookupRequestSchema,
+  PasswordResetLookupResponseSchema,
   SessionDtoSchema,
   SwitchWorkspaceRequestSchema,
 } from '@shared/auth';
@@ -157,6 +160,41 @@ export const authModule: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
     async (request) => {
       await svc.disableMfa(ctxOf(request), request.body.password, request.body.code);
       return { mfaEnabled: false };
+    },
+  );
+
+  // Forced password resets (ADR 0012): public, JSON only, like invite acceptance (ADR 0005). The
+  // 256-bit single-use token is the credential; failures are 404 reset_link_invalid.
+  app.post(
+    '/auth/password-reset/lookup',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags,
+        summary: 'Who a password reset link is for',
+        security: [],
+        body: PasswordResetLookupRequestSchema,
+        response: { 200: PasswordResetLookupResponseSchema, 404: ErrorBodySchema, ...errors },
+      },
+    },
+    async (request) => svc.lookupPasswordReset(request.body.token),
+  );
+
+  app.post(
+    '/auth/password-reset',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags,
+        summary: 'Choose a new password with a reset link (then sign in)',
+        security: [],
+        body: PasswordResetCompleteRequestSchema,
+        response: { 204: z.null(), 404: ErrorBodySchema, 422: ErrorBodySchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      await svc.completePasswordReset(request.body.token, request.body.newPassword, request.meta);
+      return reply.status(204).send(null);
     },
   );
 };

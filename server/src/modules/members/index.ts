@@ -9,6 +9,7 @@ import {
   InviteLookupResponseSchema,
   InviteRequestSchema,
   InviteResponseSchema,
+  MemberResetResponseSchema,
   MemberResponseSchema,
   MembersListResponseSchema,
   RemoveMemberResponseSchema,
@@ -41,7 +42,7 @@ export const membersModule: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
         summary: "Change a member's workspace role (Admin, Owner)",
         params: UserParams,
         body: ChangeRoleRequestSchema,
-        response: { 200: MemberResponseSchema, 404: ErrorBodySchema, 409: ErrorBodySchema, ...errors },
+        response: { 200: MemberResponseSchema, 404: ErrorBodySchema, 409: ErrorBodySchema, 422: ErrorBodySchema, ...errors },
       },
     },
     async (request) => ({ member: await svc.changeRole(ctxOf(request), request.params.userId, request.body.role) }),
@@ -58,6 +59,32 @@ export const membersModule: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
       },
     },
     async (request) => svc.remove(ctxOf(request), request.params.userId),
+  );
+
+  app.post(
+    '/members/:userId/reset-mfa',
+    {
+      schema: {
+        tags,
+        summary: "Reset a member's two-step verification: sessions end, MFA is set up again at the next sign-in (Admin, Owner)",
+        params: UserParams,
+        response: { 200: MemberResetResponseSchema, 404: ErrorBodySchema, 409: ErrorBodySchema, ...errors },
+      },
+    },
+    async (request) => svc.resetMfa(ctxOf(request), request.params.userId),
+  );
+
+  app.post(
+    '/members/:userId/force-password-reset',
+    {
+      schema: {
+        tags,
+        summary: 'Force a member to choose a new password: sessions end, the old password stops working, a link is emailed (Admin, Owner)',
+        params: UserParams,
+        response: { 200: MemberResetResponseSchema, 404: ErrorBodySchema, 409: ErrorBodySchema, ...errors },
+      },
+    },
+    async (request) => svc.forcePasswordReset(ctxOf(request), request.params.userId),
   );
 
   app.post(

@@ -1,38 +1,39 @@
 import { ErrorCode } from '@shared/errors';
 import type { LiveTopic } from '@shared/live';
 import {
-  INVITE_TTL_DAYS,
   type AcceptInviteRequest,
   type InviteRole,
   type InviteDto,
   type InviteLookupResponse,
   type MemberDto,
   type MembersListResponse,
+  type MemberResetResponse,
   type RemoveMemberResponse,
 } from '@shared/members';
 import { LOCAL_PARTNER_TOS_VERSION } from '@shared/local-partners';
-import type { AssignableWorkspaceRole } from '@shared/permissions';
+import { isGuestRole, WORKSPACE_ROLE_LABELS, type AssignableWorkspaceRole } from '@shared/permissions';
 import { assertWorkspaceCan, workspaceCan } from '../../authz/workspace';
 import type { Db } from '../../db/client';
 import type { AppDeps } from '../../deps';
-import { AppError, conflict, forbidden, notFound } from '../../lib/errors';
+import { AppError, conflict, forbidden, notFound, ruleViolation } from '../../lib/errors';
 import { assertPasswordPolicy, hashPassword } from '../../lib/passwords';
 import type { Actor, Ctx, RequestMeta } from '../../lib/request-context';
-import { hashToken, newToken, normalizeEmail } from '../../lib/tokens';
+import { hashToken, normalizeEmail } from '../../lib/tokens';
 import { inTransaction, isUniqueViolation } from '../../lib/tx';
 import { recordActivity } from '../activity/activity.recorder';
 import { authRepository } from '../auth/auth.repository';
 import { sessionViewOf, type SessionView } from '../auth/auth.presenter';
 import { issueSession, type IssuedSession } from '../auth/session-issuer';
 import { sessionsRepository } from '../auth/sessions.repository';
-import { enqueueEmail } from '../email/outbox';
 import { workspacesRepository } from '../workspaces/workspaces.repository';
-import { lockPartnershipsOwnedBy, partnershipMemberDemoted, partnershipMemberRemoved } from '../partnerships/partnerships.jobs';
-import { inviteEmail } from './members.emails';
+import { partnershipMemberDemoted } from '../partnerships/partnerships.jobs';
+import { issueInvite } from './invites';
+import { forcePasswordReset, resetMfa } from './member-credentials';
+import { removeMembership } from './member-removal';
+import { assertNotLastGuestAdmin, localPartnerGuestJoined, localPartnerMemberLeft, lockLocalPartnersOf } from '../local-partners/local-partners.hooks';
+import { localPartnersRepository } from '../local-partners/local-partners.repository';
 import { presentInvite, presentMember } from './members.presenter';
 import { membersRepository as repo, type MemberRow } from './members.repository';
-
-const INVITE_TTL_MS = INVITE_TTL_DAYS * 24 * 60 * 60 * 1000;
 
 const inviteInvalid = () =>
   new AppError(
@@ -54,7 +55,7 @@ export interface AcceptResult {
 }
 
 export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault' | 'config' | 'live'>) {
-  const { db, clock, vault, config } = deps;
+  const { db, clock } = deps;
 
   const actorRef = (a: Actor) => ({ userId: a.userId, email: a.email });
 
@@ -65,9 +66,15 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
   const publishMembers = (tx: Db, workspaceId: string, more: LiveTopic[] = []) =>
     deps.live.publish(tx, { workspaceIds: [workspaceId], topics: ['members', 'activity', ...more] });
 
-  function assertNotOwnerOrSelf(ctx: Ctx, target: MemberRow, verb: 'change the role of' | 'remove'): void {
+  function assertNotOwnerOrSelf(ctx: Ctx, target: MemberRow, verb: 'change the role of' | 'remove' | 'reset the sign-in of'): void {
     if (target.userId === ctx.actor.userId) {
-      throw forbidden(verb === 'remove' ? 'You cannot remove yourself from the workspace.' : 'You cannot change your own role.');
+      throw forbidden(
+        verb === 'remove'
+          ? 'You cannot remove yourself from the workspace.'
+          : verb === 'change the role of'
+            ? 'You cannot change your own role.'
+            : 'Change your own password or MFA in Settings.',
+      );
     }
     if (target.role === 'owner') {
       throw forbidden(`You cannot ${verb} the workspace Owner (${target.email}).`);
@@ -85,7 +92,7 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
     tx: Db,
     ctx: Ctx,
     userId: string,
-    verb: 'change the role of' | 'remove',
+    verb: 'change the role of' | 'remove' | 'reset the sign-in of',
     action: 'members.changeRole' | 'members.remove',
     denied: string,
   ): Promise<MemberRow> {
@@ -101,46 +108,38 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
     return target;
   }
 
-  async function sendInvite(
+  const sendInvite = (
     tx: Db,
     ctx: Ctx,
     v: { inviteId: string | null; email: string; role: InviteRole; localPartner?: { id: string; companyName: string } | null },
-  ): Promise<string> {
-    const now = clock.now();
-    const token = newToken();
-    const expiresAt = new Date(now.getTime() + INVITE_TTL_MS);
-    const wsId = ctx.actor.workspaceId;
-    let id = v.inviteId;
-    if (id) {
-      await repo.replaceInviteToken(tx, wsId, id, { tokenHash: hashToken(token), now, expiresAt });
-    } else {
-      id = await repo.insertInvite(tx, wsId, {
-        email: v.email,
-        role: v.role,
-        localPartnerId: v.localPartner?.id ?? null,
-        tokenHash: hashToken(token),
-        invitedBy: ctx.actor.userId,
-        now,
-        expiresAt,
-      });
-    }
-    await enqueueEmail(
-      tx,
-      vault,
-      inviteEmail({
-        publicUrl: config.publicUrl,
-        token,
-        to: v.email,
-        workspaceId: wsId,
-        workspaceName: ctx.actor.workspaceName,
-        inviterName: ctx.actor.name,
-        role: v.role,
-        expiresAt,
-        companyName: v.localPartner?.companyName ?? null,
-      }),
-      now,
-    );
-    return id;
+  ) =>
+    issueInvite(tx, deps, {
+      workspaceId: ctx.actor.workspaceId,
+      workspaceName: ctx.actor.workspaceName,
+      inviter: { userId: ctx.actor.userId, name: ctx.actor.name },
+      inviteId: v.inviteId,
+      email: v.email,
+      role: v.role,
+      localPartner: v.localPartner ?? null,
+    });
+
+  /** Authorize and run one of the sign-in resets on a member, in one transaction (Admins, as for removal). */
+  async function credentialReset(ctx: Ctx, userId: string, run: (tx: Db, target: MemberRow, now: Date) => Promise<number>): Promise<MemberResetResponse> {
+    const denied = 'Only Admins and the Owner can reset a member’s sign-in.';
+    assertWorkspaceCan(ctx.actor, 'members.remove', denied);
+    return inTransaction(db, async (tx) => {
+      const now = clock.now();
+      const target = await lockActorAndTarget(tx, ctx, userId, 'reset the sign-in of', 'members.remove', denied);
+      if (await localPartnersRepository.belongsElsewhere(tx, ctx.actor.workspaceId, target.userId)) {
+        throw conflict(
+          `${target.email} also uses Latchkey in another workspace, so their sign-in is theirs to manage. Ask them to change it, or remove them from this workspace.`,
+          { rule: 'identity_shared' },
+        );
+      }
+      const endedSessions = await run(tx, target, now);
+      await publishMembers(tx, ctx.actor.workspaceId);
+      return { endedSessions };
+    });
   }
 
   async function inviteDto(tx: Db, ctx: Ctx, inviteId: string): Promise<InviteDto> {
@@ -245,7 +244,15 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
       const wsId = ctx.actor.workspaceId;
       return inTransaction(db, async (tx) => {
         const now = clock.now();
+        // Local partner rows first (the one lock order): a Login-Only member hosts no partner.
+        if (role === 'login_only') await lockLocalPartnersOf(tx, wsId, userId);
         const target = await lockActorAndTarget(tx, ctx, userId, 'change the role of', 'members.changeRole', denied);
+        if (isGuestRole(target.role)) {
+          throw ruleViolation(
+            `${target.email} is a ${WORKSPACE_ROLE_LABELS[target.role]} of ${target.localPartnerName ?? 'a local partner'}: change their role in the partner (Partners page), not here.`,
+            { localPartnerId: target.localPartnerId },
+          );
+        }
         if (target.role === role) return presentMember(ctx.actor, target);
         let downgradedGrants: number | undefined;
         if (role === 'login_only') {
@@ -266,6 +273,8 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
           downgradedGrants = await repo.downgradeDirectOwnerGrants(tx, wsId, target.userId, ctx.actor.userId, now);
           // Their Manager grants on hosts' accounts (through partnerships) become Collaborator too (R-HG-23).
           downgradedGrants += (await partnershipMemberDemoted(tx, deps, { workspaceId: wsId, userId: target.userId, by: ctx.actor.userId, now })).downgradedGrants;
+          // Host Admins share accounts they Own; a Login-Only member owns none (ADR 0012).
+          await localPartnerMemberLeft(tx, deps, { workspaceId: wsId, workspaceName: ctx.actor.workspaceName, userId: target.userId, now });
         }
         await repo.setRole(tx, wsId, target.userId, role);
         await recordActivity(
@@ -287,33 +296,50 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
       const wsId = ctx.actor.workspaceId;
       return inTransaction(db, async (tx) => {
         const now = clock.now();
+        // Local partner rows first (the one lock order): a guest's partner keeps a Guest Admin (Q19).
+        await lockLocalPartnersOf(tx, wsId, userId);
         const target = await lockActorAndTarget(tx, ctx, userId, 'remove', 'members.remove', denied);
-        await lockPartnershipsOwnedBy(tx, wsId, target.userId);
-        await repo.lockAccountsOfUser(tx, wsId, target.userId);
-        await repo.markRemoved(tx, wsId, target.userId, ctx.actor.userId, now);
-        const endedSessions = await sessionsRepository.endAllForUser(tx, target.userId, 'member_removed', now, { workspaceId: wsId });
-        const touched = await repo.revokeAllGrants(tx, wsId, target.userId, ctx.actor.userId, 'member_removed', now);
-        await partnershipMemberRemoved(tx, deps, { workspaceId: wsId, workspaceName: ctx.actor.workspaceName, userId: target.userId, by: ctx.actor.userId, now });
-        const orphans = await repo.accountsWithoutOwner(tx, wsId, [...new Set(touched)], now);
-        await repo.grantDirectOwner(tx, wsId, orphans, ctx.actor.userId, now);
-        await repo.revokePendingInvitesForEmail(tx, wsId, target.email, now);
+        await assertNotLastGuestAdmin(tx, wsId, target);
+        const { endedSessions, endedGrants, ownershipsTransferred, touchedAccounts } = await removeMembership(tx, deps, {
+          workspaceId: wsId,
+          workspaceName: ctx.actor.workspaceName,
+          target,
+          by: ctx.actor.userId,
+          now,
+        });
         await recordActivity(
           tx,
           {
             type: 'User Deactivated',
-            data: { targetEmail: target.email, endedGrants: touched.length, endedSessions, ownershipsTransferred: orphans.length },
+            data: {
+              targetEmail: target.email,
+              endedGrants,
+              endedSessions,
+              ownershipsTransferred,
+              ...(target.localPartnerId ? { localPartnerId: target.localPartnerId } : {}),
+            },
           },
           { workspaceId: wsId, actor: actorRef(ctx.actor), targetUserId: target.userId, meta: ctx.meta, at: now },
         );
         // Both sides of the partnerships it touched were told above (partnershipMemberRemoved).
-        await publishMembers(tx, wsId, touched.length > 0 ? ['accounts'] : []);
+        await publishMembers(tx, wsId, [...(touchedAccounts ? (['accounts'] as const) : []), ...(target.localPartnerId ? (['local-partners'] as const) : [])]);
         return {
           member: presentMember(ctx.actor, { ...target, status: 'removed' }),
           endedSessions,
-          endedGrants: touched.length,
-          ownershipsTransferred: orphans.length,
+          endedGrants,
+          ownershipsTransferred,
         };
       });
+    },
+
+    /** Reset a member's MFA (Admins; ADR 0012). Not the Owner, not oneself, not a login used in another workspace. */
+    resetMfa(ctx: Ctx, userId: string): Promise<MemberResetResponse> {
+      return credentialReset(ctx, userId, (tx, target, now) => resetMfa(tx, deps, { ctx, target, localPartnerId: target.localPartnerId, now }));
+    },
+
+    /** Force a member to choose a new password through an emailed link (Admins; ADR 0012). Same limits. */
+    forcePasswordReset(ctx: Ctx, userId: string): Promise<MemberResetResponse> {
+      return credentialReset(ctx, userId, (tx, target, now) => forcePasswordReset(tx, deps, { ctx, target, localPartnerId: target.localPartnerId, now }));
     },
 
     async lookupInvite(token: string): Promise<InviteLookupResponse> {
@@ -340,6 +366,49 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
       const found = await repo.findUsableInviteByTokenHash(db, tokenHash, clock.now());
       if (!found) throw inviteInvalid();
       const existing = await workspacesRepository.findUserByEmail(db, found.email);
+      // A guest accepts the guest Terms of Service (R-GU-03, ADR 0012), new or not.
+      if (found.localPartnerId && input.acceptTerms !== true) {
+        throw new AppError(ErrorCode.VALIDATION_FAILED, 'Accept the Terms of Service to join as a guest.', { fields: ['acceptTerms'] });
+      }
+
+      /**
+       * The common part of both paths, inside the transaction: a guest invite's partner must still be
+       * active, held FOR SHARE so a concurrent removal of the partner waits for this join (and then
+       * removes the new guest too) or wins (and the invite is gone). Then the invite is consumed.
+       */
+      const consume = async (tx: Db, now: Date) => {
+        if (found.localPartnerId) {
+          const partner = await localPartnersRepository.find(tx, found.workspaceId, found.localPartnerId, { lock: 'share' });
+          if (!partner || partner.status !== 'active') throw inviteInvalid();
+        }
+        const inv = await repo.consumeInvite(tx, tokenHash, now);
+        if (!inv) throw inviteInvalid();
+        return inv;
+      };
+
+      /** What joining does besides the membership: a guest's shares and Host Admin emails, the event, live updates. */
+      const joined = async (tx: Db, inv: Awaited<ReturnType<typeof consume>>, user: { id: string; email: string; name: string }, now: Date) => {
+        const workspaceName = found.workspaceName;
+        let granted = 0;
+        if (inv.localPartnerId && isGuestRole(inv.role)) {
+          granted = await localPartnerGuestJoined(tx, deps, {
+            workspaceId: inv.workspaceId,
+            workspaceName,
+            partnerId: inv.localPartnerId,
+            guest: { userId: user.id, name: user.name, email: user.email },
+            role: inv.role,
+            now,
+          });
+        }
+        await recordActivity(
+          tx,
+          { type: 'User Created', data: { targetEmail: inv.email, role: inv.role, ...(inv.localPartnerId ? { localPartnerId: inv.localPartnerId } : {}) } },
+          { workspaceId: inv.workspaceId, actor: { userId: user.id, email: user.email }, targetUserId: user.id, meta, at: now },
+        );
+        await publishMembers(tx, inv.workspaceId, inv.localPartnerId ? ['local-partners', ...(granted > 0 ? (['accounts'] as const) : [])] : []);
+      };
+      const guestOf = (inv: { localPartnerId: string | null }) =>
+        inv.localPartnerId ? { localPartnerId: inv.localPartnerId, termsVersion: LOCAL_PARTNER_TOS_VERSION } : null;
 
       if (existing) {
         if (!caller || caller.actor.email !== found.email) {
@@ -354,55 +423,55 @@ export function createMembersService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
         const actor = caller.actor;
         const view = await inTransaction(db, async (tx) => {
           const now = clock.now();
-          const inv = await repo.consumeInvite(tx, tokenHash, now);
-          if (!inv) throw inviteInvalid();
+          const inv = await consume(tx, now);
           await repo.setInviteAcceptedUser(tx, inv.workspaceId, inv.id, actor.userId);
           const m = await repo.findMember(tx, inv.workspaceId, actor.userId, { forUpdate: true });
           if (m?.status === 'active') throw conflict(`You are already a member of this workspace.`);
-          if (m) await repo.reactivate(tx, inv.workspaceId, actor.userId, inv.role, now);
-          else await workspacesRepository.insertMembership(tx, { workspaceId: inv.workspaceId, userId: actor.userId, role: inv.role, now });
+          const guest = guestOf(inv);
+          if (m) await repo.reactivate(tx, inv.workspaceId, actor.userId, inv.role, now, guest);
+          else await workspacesRepository.insertMembership(tx, { workspaceId: inv.workspaceId, userId: actor.userId, role: inv.role, now, ...guest });
           await repo.touchMember(tx, inv.workspaceId, actor.userId, now);
           if (!(await sessionsRepository.setWorkspace(tx, actor.sessionId, actor.userId, inv.workspaceId, now))) {
             throw new AppError(ErrorCode.UNAUTHENTICATED, 'Your session ended. Sign in and open the invite link again.');
           }
-          await recordActivity(
-            tx,
-            { type: 'User Created', data: { targetEmail: inv.email, role: inv.role } },
-            { workspaceId: inv.workspaceId, actor: { userId: actor.userId, email: actor.email }, targetUserId: actor.userId, meta, at: now },
-          );
-          await publishMembers(tx, inv.workspaceId);
+          await joined(tx, inv, { id: actor.userId, email: actor.email, name: actor.name }, now);
           return sessionView(tx, actor.userId, inv.workspaceId);
         });
         return { view, issued: null, sessionToken: null };
       }
 
       // A new person: name and password, hashed before the transaction (argon2 is slow by design).
-      if (input.name === undefined || input.password === undefined) {
-        throw new AppError(ErrorCode.VALIDATION_FAILED, 'Enter your name and choose a password to create your Latchkey login.', {
-          fields: [...(input.name === undefined ? ['name'] : []), ...(input.password === undefined ? ['password'] : [])],
-        });
+      // A guest gives a given name and a family name (spec §5.6).
+      const missing = [
+        ...(input.name === undefined ? ['name'] : []),
+        ...(found.localPartnerId && input.familyName === undefined ? ['familyName'] : []),
+        ...(input.password === undefined ? ['password'] : []),
+      ];
+      if (missing.length > 0 || input.name === undefined || input.password === undefined) {
+        throw new AppError(
+          ErrorCode.VALIDATION_FAILED,
+          found.localPartnerId
+            ? 'Enter your name and family name and choose a password to create your Latchkey login.'
+            : 'Enter your name and choose a password to create your Latchkey login.',
+          { fields: missing },
+        );
       }
       assertPasswordPolicy(input.password, found.email);
       const passwordHash = await hashPassword(input.password);
-      const name = input.name;
+      const name = found.localPartnerId && input.familyName ? `${input.name} ${input.familyName}` : input.name;
       try {
         return await inTransaction(db, async (tx) => {
           const now = clock.now();
-          const inv = await repo.consumeInvite(tx, tokenHash, now);
-          if (!inv) throw inviteInvalid();
+          const inv = await consume(tx, now);
           const user = await workspacesRepository.insertUser(tx, { email: inv.email, name, passwordHash, now });
           await repo.setInviteAcceptedUser(tx, inv.workspaceId, inv.id, user.id);
-          await workspacesRepository.insertMembership(tx, { workspaceId: inv.workspaceId, userId: user.id, role: inv.role, now });
+          await workspacesRepository.insertMembership(tx, { workspaceId: inv.workspaceId, userId: user.id, role: inv.role, now, ...guestOf(inv) });
           await repo.touchMember(tx, inv.workspaceId, user.id, now);
           // The new login replaces the caller's session (only on a same-site request with its CSRF token).
           if (caller?.csrfValid) await sessionsRepository.end(tx, caller.actor.sessionId, 'replaced', now);
+          // A new guest has no MFA yet: the session opens on MFA set-up only (R-GU-04, session plugin).
           const issued = await issueSession(tx, deps, { userId: user.id, workspaceId: inv.workspaceId, mfaPassed: true, meta });
-          await recordActivity(
-            tx,
-            { type: 'User Created', data: { targetEmail: inv.email, role: inv.role } },
-            { workspaceId: inv.workspaceId, actor: { userId: user.id, email: user.email }, targetUserId: user.id, meta, at: now },
-          );
-          await publishMembers(tx, inv.workspaceId);
+          await joined(tx, inv, user, now);
           return { view: await sessionView(tx, user.id, inv.workspaceId), issued, sessionToken: issued.token };
         });
       } catch (err) {
