@@ -90,7 +90,7 @@ export function parseDemoLogins(output: string): Array<{ workspace: string; role
   for (const line of output.split('\n')) {
     const ws = /^\s*Workspace:\s+(.+?)\s*$/.exec(line);
     if (ws) workspace = ws[1]!;
-    const m = /^\s+(Owner|Admin|User|Login-Only)\s+(\S+@\S+)\s+(\S+)\s*$/.exec(line);
+    const m = /^\s+(Owner|Admin|User|Login-Only|Guest Admin|Guest User)\s+(\S+@\S+)\s+(\S+)\s*$/.exec(line);
     if (m) logins.push({ workspace, role: m[1]!, email: m[2]!, password: m[3]! });
   }
   return logins;

@@ -15,15 +15,14 @@ describe('demo seed', () => {
     const logins = await seedDemoData(t.deps);
     expect(logins).not.toBeNull();
     expect(new Set(logins!.map((l) => l.workspace))).toEqual(new Set(['Acme Corp', 'Northwind Agency']));
-    for (const ws of ['Acme Corp', 'Northwind Agency']) {
-      expect(logins!.filter((l) => l.workspace === ws).map((l) => l.role).sort()).toEqual(['admin', 'login_only', 'owner', 'user']);
-    }
+    expect(logins!.filter((l) => l.workspace === 'Acme Corp').map((l) => l.role).sort()).toEqual(['admin', 'guest_admin', 'login_only', 'owner', 'user']);
+    expect(logins!.filter((l) => l.workspace === 'Northwind Agency').map((l) => l.role).sort()).toEqual(['admin', 'login_only', 'owner', 'user']);
     const [counts] = await queryRows<{ accounts: number; grants: number; secrets: number }>(
       t.deps.db,
       sql`select (select count(*)::int from accounts) as accounts, (select count(*)::int from grants) as grants, (select count(*)::int from account_secrets) as secrets`,
     );
-    // 13 direct grants + 2 through the partnership (checked below).
-    expect(counts).toEqual({ accounts: 7, grants: 15, secrets: 9 });
+    // 13 direct grants + 2 through the partnership + 1 through the local partner (checked below).
+    expect(counts).toEqual({ accounts: 7, grants: 16, secrets: 9 });
 
     // A printed sign-in works through the real route, and the Login-Only member sees what was shared.
     const leo = logins!.find((l) => l.email === 'leo@acme.test')!;
@@ -62,10 +61,39 @@ describe('demo seed', () => {
     );
     expect(pending).toEqual([{ label: 'Acme LinkedIn Page', target: 'nina@northwind.test', status: 'pending' }]);
 
-    // The printed format is what the browser tests parse.
+    // A local partner of Acme's: Uma hosts it, Gina joined as Guest Admin and holds Uma's TikTok as
+    // Manager; her Guest User invite waits in the Dev mailbox.
+    const lp = await queryRows<{ company: string; host: string; guest: string; role: string; account: string; grant: string; invite: string }>(
+      t.deps.db,
+      sql`select p.company_name as company, hu.email as host, gu.email as guest, m.role, a.label as account, g.role as grant, i.email as invite
+          from local_partners p
+          join local_partner_host_admins h on h.local_partner_id = p.id join users hu on hu.id = h.user_id
+          join memberships m on m.local_partner_id = p.id join users gu on gu.id = m.user_id
+          join grants g on g.source_kind = 'local_partner' and g.source_id = p.id and g.user_id = gu.id and g.revoked_at is null
+          join accounts a on a.id = g.account_id
+          join invites i on i.local_partner_id = p.id and i.status = 'pending'`,
+    );
+    expect(lp).toEqual([
+      {
+        company: 'Brightside Studio',
+        host: 'uma@acme.test',
+        guest: 'gina@brightside.test',
+        role: 'guest_admin',
+        account: 'Acme TikTok',
+        grant: 'manager',
+        invite: 'gus@brightside.test',
+      },
+    ]);
+    // Gina's printed sign-in works, and opens on two-step verification set-up.
+    const gina = logins!.find((l) => l.email === 'gina@brightside.test')!;
+    const signIn = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: gina.email, password: gina.password } });
+    expect(signIn.json()).toMatchObject({ status: 'signed_in', session: { mfaEnrolmentRequired: true, localPartner: { companyName: 'Brightside Studio' } } });
+
+    // The printed format is what the browser tests parse, grouped by workspace.
     const printed = formatDemoLogins(logins!);
-    expect(printed).toContain('  Workspace: Acme Corp');
+    expect(printed.match(/Workspace: Acme Corp/g)).toHaveLength(1);
     expect(printed).toMatch(/^\s+Login-Only\s+leo@acme\.test\s+\S{18}$/m);
+    expect(printed).toMatch(/^\s+Guest Admin\s+gina@brightside\.test\s+\S{18}$/m);
   });
 
   it('does nothing on a database that has data', async () => {

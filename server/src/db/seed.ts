@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { PartnershipAccountRole } from '@shared/partnerships';
-import { WORKSPACE_ROLE_LABELS, type WorkspaceRole } from '@shared/permissions';
+import { isGuestRole, WORKSPACE_ROLE_LABELS, type WorkspaceRole } from '@shared/permissions';
 import type { AppDeps } from '../deps';
 import { hashPassword } from '../lib/passwords';
 import { NO_REQUEST, type Ctx } from '../lib/request-context';
@@ -14,12 +14,18 @@ import { createPartnershipAccessService } from '../modules/partnership-access/pa
 import { createPartnershipsService } from '../modules/partnerships/partnerships.service';
 import { workspacesRepository } from '../modules/workspaces/workspaces.repository';
 import { createWorkspacesService } from '../modules/workspaces/workspaces.service';
+import { OUTBOX_BODY_PURPOSE } from '../modules/email/outbox';
+import { createLocalPartnerAccessService } from '../modules/local-partners/local-partner-access.service';
+import { createLocalPartnersService } from '../modules/local-partners/local-partners.service';
+import { createMembersService } from '../modules/members/members.service';
 import { queryRows } from './client';
-import { sql } from 'drizzle-orm';
+import { outbox } from './schema/index';
+import { desc, eq, sql } from 'drizzle-orm';
 
 /**
  * Demo data for the quick start: a brand ("Acme Corp") and an agency ("Northwind Agency"), a member
- * of every role in each, and a handful of accounts shared so every role has something to see.
+ * of every role in each, and a handful of accounts shared so every role has something to see; a
+ * host-guest partnership between them and a local partner of Acme's with a Guest Admin.
  * Passwords are random per install, printed once at start and kept in <data dir>/demo-logins.txt
  * (mode 0600) so they can be found again. Runs only on an empty database.
  */
@@ -240,7 +246,60 @@ export async function seedDemoData(deps: AppDeps): Promise<DemoLogin[] | null> {
     ],
     accessRequest: { accountId: accountIds.get('Acme LinkedIn Page')!, userId: northwind.userIdOf('nina@northwind.test') },
   });
+  logins.push(
+    await seedLocalPartner(deps, {
+      admin: acme.ctxFor('adam@acme.test'),
+      hostAdmin: acme.ctxFor('uma@acme.test'),
+      shareAccountId: accountIds.get('Acme TikTok')!,
+    }),
+  );
   return logins;
+}
+
+/** The raw token of the last invite emailed to `email` (the demo joins through the real link). */
+async function inviteTokenFromOutbox(deps: AppDeps, email: string): Promise<string> {
+  const [row] = await deps.db.select().from(outbox).where(eq(outbox.toEmail, email)).orderBy(desc(outbox.createdAt)).limit(1);
+  if (!row) throw new Error(`The demo seed found no invite email to ${email}.`);
+  const body = await inTransaction(deps.db, (tx) => deps.vault.openSystem(tx, OUTBOX_BODY_PURPOSE, row.bodySealed));
+  const m = /#token=([A-Za-z0-9_-]+)/.exec(body);
+  if (!m) throw new Error(`The demo invite email to ${email} carries no link.`);
+  return m[1]!;
+}
+
+/**
+ * The demo local partner (ADR 0012), through the real services: Acme's Admin adds "Brightside
+ * Studio" with Uma as Host Admin and invites Gina as its Guest Admin; Gina joins through the
+ * emailed link (she sets up two-step verification at her first sign-in, as every guest must);
+ * Uma shares the TikTok account she owns as Manager; Gina invites a Guest User, whose "Join as a
+ * guest" email waits in the Dev mailbox.
+ */
+export async function seedLocalPartner(deps: AppDeps, v: { admin: Ctx; hostAdmin: Ctx; shareAccountId: string }): Promise<DemoLogin> {
+  const partners = createLocalPartnersService(deps);
+  const { partner } = await partners.create(v.admin, {
+    companyName: 'Brightside Studio',
+    guestAdminEmail: 'gina@brightside.test',
+    hostAdminUserIds: [v.hostAdmin.actor.userId],
+  });
+  const password = demoPassword();
+  const joined = await createMembersService(deps).acceptInvite(
+    { token: await inviteTokenFromOutbox(deps, 'gina@brightside.test'), name: 'Gina', familyName: 'Gomez', password, acceptTerms: true },
+    null,
+    NO_REQUEST,
+  );
+  await createLocalPartnerAccessService(deps).share(v.hostAdmin, partner.id, [{ accountId: v.shareAccountId, role: 'manager' }]);
+  const gina: Ctx = {
+    actor: {
+      ...v.admin.actor,
+      userId: joined.view.user.id,
+      email: joined.view.user.email,
+      name: joined.view.user.name,
+      role: 'guest_admin',
+      localPartnerId: partner.id,
+    },
+    meta: NO_REQUEST,
+  };
+  await partners.invite(gina, partner.id, { email: 'gus@brightside.test', role: 'guest_user' });
+  return { workspace: v.admin.actor.workspaceName, role: 'guest_admin', email: 'gina@brightside.test', password };
 }
 
 /**
@@ -275,13 +334,19 @@ export async function seedPartnerships(
 /** The sign-ins as printed at start (and parsed by the browser tests: keep the format). */
 export function formatDemoLogins(logins: DemoLogin[]): string {
   const lines: string[] = ['Demo sign-ins (also saved in demo-logins.txt in the data directory):'];
+  // Grouped by workspace, in the order each first appears.
+  const order = [...new Set(logins.map((l) => l.workspace))];
+  const grouped = order.flatMap((ws) => logins.filter((l) => l.workspace === ws));
   let current = '';
-  for (const l of logins) {
+  for (const l of grouped) {
     if (l.workspace !== current) {
       current = l.workspace;
       lines.push(`  Workspace: ${current}`);
     }
-    lines.push(`    ${WORKSPACE_ROLE_LABELS[l.role].padEnd(10)}  ${l.email.padEnd(24)}  ${l.password}`);
+    lines.push(`    ${WORKSPACE_ROLE_LABELS[l.role].padEnd(11)}  ${l.email.padEnd(24)}  ${l.password}`);
+  }
+  if (logins.some((l) => isGuestRole(l.role))) {
+    lines.push('  Guests turn on two-step verification (an authenticator app) at their first sign-in.');
   }
   return lines.join('\n');
 }
