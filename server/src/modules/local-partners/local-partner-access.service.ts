@@ -170,6 +170,14 @@ export function createLocalPartnerAccessService(deps: Deps) {
 
   /** The target guest on the account's Guest users tab, with their live grants there; 404 when they hold none. */
   async function accountGuest(tx: Db, ctx: Ctx, accountId: string, userId: string, now: Date) {
+    // The one lock order (partner row, membership row, account row): a concurrent removal of the
+    // guest (which locks their partner FOR UPDATE first) either waits for this change or wins,
+    // and then the guest is no longer listed; a grant is never written for someone just removed.
+    const target = (await repo.rolesOf(tx, ctx.actor.workspaceId, [userId])).get(userId);
+    if (target?.localPartnerId) {
+      await repo.find(tx, ctx.actor.workspaceId, target.localPartnerId, { lock: 'share' });
+      await repo.lockGuests(tx, ctx.actor.workspaceId, target.localPartnerId, [userId]);
+    }
     const { access, partners } = await accountGuestContext(tx, ctx, accountId, now, true);
     const rows = await repo.guestGrantsOnAccount(tx, ctx.actor.workspaceId, accountId, now, partners.map((p) => p.id), userId);
     const [guest] = foldGuests(rows, true);
