@@ -3,7 +3,7 @@ import { ACCOUNT_ABILITY_KEYS, type AccountAbilities, type AccountStatus } from 
 import { ErrorCode } from '@shared/errors';
 import { ACCOUNT_ROLE_LABELS, ACCOUNT_ROLE_RANK, accountRoleAllows, type AccountAction, type AccountRole } from '@shared/permissions';
 import type { Db } from '../db/client';
-import { accounts, grants, partnerships } from '../db/schema/index';
+import { accounts, grants, localPartners, partnerships } from '../db/schema/index';
 import { AppError, forbidden } from '../lib/errors';
 import type { Actor } from '../lib/request-context';
 
@@ -29,12 +29,17 @@ export const grantRoleRank = sql<number>`(case ${grants.role} when 'owner' then 
 
 /**
  * A grant held from another workspace (a guest's, through a host-guest partnership) counts only
- * while that partnership is active and links exactly these two workspaces. Removing a partnership
- * also revokes its grants in the same transaction; this check is the second lock on the door, so
- * a grant a cascade missed still opens nothing. Direct grants skip it (subject = account workspace).
+ * while that partnership is active and links exactly these two workspaces; a grant through a local
+ * partner only while that partner is active. Removing either also revokes its grants in the same
+ * transaction; this check is the second lock on the door, so a grant a cascade missed still opens
+ * nothing. Direct grants pass on the first test (subject = account workspace, not a partner source).
  */
 export function reachableGrant(): SQL {
-  return sql`(${grants.subjectWorkspaceId} = ${grants.workspaceId} or (${grants.sourceKind} = 'host_guest_partnership' and exists (
+  return sql`((${grants.subjectWorkspaceId} = ${grants.workspaceId}
+      and (${grants.sourceKind} <> 'local_partner' or exists (
+        select 1 from ${localPartners} lp
+        where lp.id = ${grants.sourceId} and lp.workspace_id = ${grants.workspaceId} and lp.status = 'active')))
+    or (${grants.sourceKind} = 'host_guest_partnership' and exists (
     select 1 from ${partnerships} p
     where p.id = ${grants.sourceId}
       and p.state = 'active'

@@ -8,7 +8,7 @@ import type {
   LocalPartnerShareableAccountsResponse,
   ShareWithLocalPartnerResponse,
 } from '@shared/local-partners';
-import { activityEvents, grants, localPartnerAccounts, outbox } from '../../db/schema/index';
+import { activityEvents, grants, localPartnerAccounts, localPartners, outbox } from '../../db/schema/index';
 import { createTestApp, expectError, injectAs, type TestApp, type TestSession } from '../../../test/harness';
 import { buildLocalPartnerWorld, type LocalPartnerWorld } from '../../../test/local-partner-world';
 import { insertAccount } from '../../../test/world';
@@ -276,5 +276,19 @@ describe('the account’s Guest users tab (spec §5.7; R-LP-11/12/13)', () => {
     expect(
       (await t.deps.db.select({ n: sql<number>`count(*)::int` }).from(localPartnerAccounts).where(and(eq(localPartnerAccounts.accountId, w.sharedAccountId), isNull(localPartnerAccounts.removedAt))))[0]!.n,
     ).toBe(0);
+  });
+});
+
+describe('a grant never outlives its partner (second lock, authz/accounts.ts reachableGrant)', () => {
+  it('a partner grant a cascade missed opens nothing once the partner is removed', async () => {
+    w = await buildLocalPartnerWorld(t.deps);
+    expect(await cardIds(w.sessions.guestUser)).toEqual([w.sharedAccountId]);
+    // Simulate a missed cascade: the partner row says removed, the grants are still live.
+    await t.deps.db.update(localPartners).set({ status: 'removed' }).where(eq(localPartners.id, w.partnerId));
+    expect((await liveGrants(w.sharedAccountId, w.people.guestUser.userId)).length).toBe(1);
+    expect(await cardIds(w.sessions.guestUser)).toEqual([]);
+    expectError(await as(w.sessions.guestUser, 'GET', `/accounts/${w.sharedAccountId}`), 404, 'not_found');
+    // A direct grant of the same workspace is not affected.
+    expect((await as(w.sessions.hostAdmin, 'GET', `/accounts/${w.sharedAccountId}`)).statusCode).toBe(200);
   });
 });
