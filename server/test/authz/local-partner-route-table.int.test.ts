@@ -339,7 +339,7 @@ async function fingerprint(t: TestApp, ws: string): Promise<Record<string, unkno
   const [row] = await queryRows<{ f: Record<string, unknown> }>(
     t.deps.db,
     sql`select jsonb_build_object(
-      'events', (select coalesce(jsonb_agg(e.id order by e.id), '[]') from activity_events e where e.workspace_id = ${ws}),
+      'events', (select coalesce(jsonb_agg(e.id::text order by e.id), '[]') from activity_events e where e.workspace_id = ${ws}),
       'outbox', (select coalesce(jsonb_agg(o.id order by o.id), '[]') from outbox o where o.workspace_id = ${ws}),
       'memberships', (select coalesce(jsonb_agg(to_jsonb(m) - 'last_active_at' order by m.user_id), '[]') from memberships m where m.workspace_id = ${ws}),
       'partners', (select coalesce(jsonb_agg(to_jsonb(p) order by p.id), '[]') from local_partners p where p.workspace_id = ${ws}),
@@ -361,7 +361,7 @@ async function newEvents(t: TestApp, ws: string, before: Record<string, unknown>
   const known = new Set(before.events as string[]);
   const rows = await queryRows<{ id: string; type: string; data: Record<string, unknown> }>(
     t.deps.db,
-    sql`select id, type, data from activity_events where workspace_id = ${ws} order by created_at, id`,
+    sql`select id::text as id, type, data from activity_events where workspace_id = ${ws} order by created_at, id`,
   );
   return rows.filter((r) => !known.has(r.id));
 }
