@@ -615,3 +615,63 @@ describe('a guest before MFA is refused every session route but those marked bef
     });
   }
 });
+
+/**
+ * Mixed ids: the partner in the URL is one the actor may manage, but the object named with it (a
+ * guest, an invite, a Host Admin, an account, a member) belongs to ANOTHER partner of the workspace,
+ * or to another workspace. The partner's id scopes every object: 404, and nothing changes.
+ */
+describe('local partner routes never act on another partner’s or another tenant’s objects', () => {
+  let t: TestApp;
+  let w: LocalPartnerWorld;
+  beforeAll(async () => {
+    t = await createTestApp();
+    w = await buildLocalPartnerWorld(t.deps);
+  });
+  afterAll(() => t.close());
+
+  it('answers 404 for an object of partner Q (or of workspace B) named through partner P, and changes nothing', async () => {
+    const ws = w.workspaceId;
+    const P = `/api/v1/local-partners/${w.partnerId}`;
+    // Q's people and things. The admin is Q's Host Admin (the world's), hostAdmin hosts P only.
+    const qGuestUser = await insertGuest(t.deps, ws, w.otherPartnerId, 'guest_user', { domain: 'globex.test' });
+    const qInvite = await w.newInvite('guest_user', w.otherPartnerId);
+    const onlyQ = await insertAccount(t.deps, ws, w.people.hostAdmin.userId, []);
+    await insertPartnerShare(t.deps, ws, w.otherPartnerId, onlyQ.id, w.people.hostAdmin.userId, 'manager', []);
+    // The shared account is shared with Q too, and Q's Guest User holds it through Q.
+    await insertPartnerShare(t.deps, ws, w.otherPartnerId, w.sharedAccountId, w.people.hostAdmin.userId, 'collaborator', [{ userId: qGuestUser.userId, role: 'collaborator' }]);
+    const { workspace: b } = await createWorkspace(t.deps, { name: `Tenant B ${randomBytes(2).toString('hex')}`, ownerEmail: uniqueEmail('owner') });
+    const bMember = await insertMember(t.deps, b.id, 'user');
+
+    const cases: Array<[keyof LocalPartnerWorld['sessions'], 'GET' | 'POST' | 'PATCH' | 'DELETE', string, unknown?]> = [
+      ['hostAdmin', 'PATCH', `${P}/guests/${qGuestUser.userId}`, { role: 'guest_admin' }],
+      ['hostAdmin', 'DELETE', `${P}/guests/${qGuestUser.userId}`],
+      ['hostAdmin', 'POST', `${P}/guests/${qGuestUser.userId}/reset-mfa`, {}],
+      ['hostAdmin', 'POST', `${P}/guests/${qGuestUser.userId}/force-password-reset`, {}],
+      ['guestAdmin', 'DELETE', `${P}/guests/${w.people.otherPartnerGuest.userId}`],
+      ['hostAdmin', 'POST', `${P}/invites/${qInvite.id}/resend`, {}],
+      ['guestAdmin', 'DELETE', `${P}/invites/${qInvite.id}`],
+      ['hostAdmin', 'DELETE', `${P}/host-admins/${w.people.admin.userId}`], // Q's Host Admin, not P's
+      ['hostAdmin', 'DELETE', `${P}/accounts/${onlyQ.id}`], // shared with Q, not with P
+      ['guestAdmin', 'POST', `${P}/accounts/${w.sharedAccountId}/guests`, { userIds: [qGuestUser.userId] }],
+      ['hostAdmin', 'PATCH', `/api/v1/accounts/${w.sharedAccountId}/guests/${qGuestUser.userId}`, { role: 'manager' }], // hostAdmin does not host Q
+      ['hostAdmin', 'DELETE', `/api/v1/accounts/${w.sharedAccountId}/guests/${qGuestUser.userId}`],
+      ['hostAdmin', 'POST', `${P}/host-admins`, { userIds: [bMember.userId] }], // a member of workspace B
+      ['admin', 'POST', '/api/v1/local-partners', { companyName: 'Cross', guestAdminEmail: 'lead@cross.test', hostAdminUserIds: [bMember.userId] }],
+    ];
+    const before = await fingerprint(t, ws);
+    const wrong: string[] = [];
+    for (const [actor, method, url, body] of cases) {
+      const res = await t.app.inject({
+        method,
+        url,
+        headers: { ...w.sessions[actor].headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+      });
+      const code = res.statusCode === 404 ? (res.json() as { error: { code: string } }).error.code : null;
+      if (res.statusCode !== 404 || code !== 'not_found') wrong.push(`${method} ${url} as ${actor}: ${res.statusCode} ${res.body.slice(0, 160)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(changedParts(before, await fingerprint(t, ws))).toEqual([]);
+  });
+});
