@@ -6,7 +6,9 @@ import { queryRows } from '../../src/db/client';
 import { grants, localPartnerHostAdmins, memberships } from '../../src/db/schema/index';
 import { createTestApp, createWorkspace, sessionFor, TEST_PASSWORD, uniqueEmail, type TestApp, type TestSession } from '../harness';
 import { buildLocalPartnerWorld, insertGuest, insertLocalPartner, insertPartnerShare, LP_ACTORS, type LocalPartnerWorld, type LpActor } from '../local-partner-world';
-import { insertAccount, insertMember } from '../world';
+import { enqueueEmail } from '../../src/modules/email/outbox';
+import type { Db } from '../../src/db/client';
+import { insertAccount, insertInvite, insertMember } from '../world';
 import { isLocalPartnerRoute } from './local-partner-routes';
 
 /**
@@ -673,5 +675,141 @@ describe('local partner routes never act on another partner’s or another tenan
     }
     expect(wrong).toEqual([]);
     expect(changedParts(before, await fingerprint(t, ws))).toEqual([]);
+  });
+});
+
+/**
+ * Guests (MFA on) on the workspace's own routes (R-LP-16, R-LP-08, R-C-01, R-GU-07, ADR 0012): no
+ * workspace settings, members, invites, new accounts or partnership requests; accounts only as shared
+ * with them, and as Collaborator or Manager — which for secrets is Collaborator (Q12). Refusals change nothing.
+ */
+describe('guests on the workspace routes: refused what their role lacks, their accounts only', () => {
+  let t: TestApp;
+  let w: LocalPartnerWorld;
+  let otherWorkspacePublicId: string;
+  beforeAll(async () => {
+    t = await createTestApp();
+    w = await buildLocalPartnerWorld(t.deps);
+    const { workspace } = await createWorkspace(t.deps, { name: `Elsewhere ${randomBytes(2).toString('hex')}`, ownerEmail: uniqueEmail('owner') });
+    otherWorkspacePublicId = workspace.publicId;
+  });
+  afterAll(() => t.close());
+
+  type Guest = 'guestAdmin' | 'guestUser';
+  interface Row {
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+    url: () => Promise<string> | string;
+    body?: () => Promise<unknown> | unknown;
+    expect: Record<Guest, number>;
+  }
+  const both = (status: number) => ({ guestAdmin: status, guestUser: status });
+  const fresh = async () => (await insertMember(t.deps, w.workspaceId, 'user')).userId;
+  const coreInvite = async () => (await insertInvite(t.deps, w.workspaceId, w.people.owner.userId)).id;
+  /** A mail of the workspace addressed to someone else (the Owner's invite mail, say). */
+  async function workspaceMail(): Promise<string> {
+    const rows = await t.deps.db.transaction(async (tx) => {
+      await enqueueEmail(tx as unknown as Db, t.deps.vault, { template: 'test', to: w.people.owner.email, subject: 'For the Owner', text: 'Hi', html: '<p>Hi</p>', workspaceId: w.workspaceId }, new Date());
+      return queryRows<{ id: string }>(tx as unknown as Db, sql`select id from outbox where workspace_id = ${w.workspaceId} and subject = 'For the Owner' order by created_at desc limit 1`);
+    });
+    return rows[0]!.id;
+  }
+
+  const ROWS: Row[] = [
+    { method: 'GET', url: () => '/api/v1/workspace', expect: both(403) },
+    { method: 'PATCH', url: () => '/api/v1/workspace', body: () => ({ name: 'Taken over' }), expect: both(403) },
+    { method: 'GET', url: () => '/api/v1/members', expect: both(403) },
+    { method: 'PATCH', url: async () => `/api/v1/members/${await fresh()}`, body: () => ({ role: 'admin' }), expect: both(403) },
+    { method: 'DELETE', url: async () => `/api/v1/members/${await fresh()}`, expect: both(403) },
+    { method: 'POST', url: async () => `/api/v1/members/${await fresh()}/reset-mfa`, body: () => ({}), expect: both(403) },
+    { method: 'POST', url: async () => `/api/v1/members/${await fresh()}/force-password-reset`, body: () => ({}), expect: both(403) },
+    { method: 'POST', url: () => '/api/v1/invites', body: () => ({ email: uniqueEmail('invitee'), role: 'user' }), expect: both(403) },
+    { method: 'POST', url: async () => `/api/v1/invites/${await coreInvite()}/resend`, body: () => ({}), expect: both(403) },
+    { method: 'DELETE', url: async () => `/api/v1/invites/${await coreInvite()}`, expect: both(403) },
+    {
+      method: 'POST',
+      url: () => '/api/v1/accounts',
+      body: () => ({ label: 'Mine now', application: 'Instagram', username: 'x', password: 'p4ssw0rd-x' }),
+      expect: both(403),
+    },
+    {
+      method: 'POST',
+      url: () => '/api/v1/partnerships',
+      body: () => ({ workspaceId: otherWorkspacePublicId, partnerEmail: uniqueEmail('partner'), reason: 'Agency work' }),
+      expect: both(403),
+    },
+    // A Guest Admin opens the Partners page (their own partner), a Guest User has none.
+    { method: 'GET', url: () => '/api/v1/partnerships', expect: { guestAdmin: 200, guestUser: 403 } },
+    // Accounts: what is shared with them (R-LP-08); nothing else exists for them (ADR 0008).
+    { method: 'GET', url: () => '/api/v1/accounts', expect: both(200) },
+    { method: 'GET', url: () => `/api/v1/accounts/${w.sharedAccountId}`, expect: both(200) },
+    { method: 'GET', url: () => `/api/v1/accounts/${w.unsharedAccountId}`, expect: both(404) },
+    { method: 'POST', url: () => `/api/v1/accounts/${w.sharedAccountId}/reveal`, body: () => ({ field: 'password' }), expect: both(403) },
+    { method: 'PATCH', url: () => `/api/v1/accounts/${w.sharedAccountId}`, body: () => ({ notes: 'Edited by a guest' }), expect: both(403) },
+    { method: 'DELETE', url: () => `/api/v1/accounts/${w.sharedAccountId}`, expect: both(403) },
+    { method: 'GET', url: () => `/api/v1/accounts/${w.sharedAccountId}/members`, expect: both(403) },
+    {
+      method: 'POST',
+      url: () => `/api/v1/accounts/${w.sharedAccountId}/members`,
+      body: async () => ({ userId: await fresh(), role: 'collaborator' }),
+      expect: both(403),
+    },
+    { method: 'GET', url: () => '/api/v1/activity', expect: both(200) },
+    { method: 'GET', url: () => '/api/v1/dev/mailbox', expect: both(200) },
+    { method: 'GET', url: async () => `/api/v1/dev/mailbox/${await workspaceMail()}`, expect: both(404) },
+  ];
+
+  it('answers each guest as the rows say; a refusal changes nothing', async () => {
+    const wrong: string[] = [];
+    for (const row of ROWS) {
+      for (const guest of ['guestAdmin', 'guestUser'] as const) {
+        const url = await row.url();
+        const body = row.body ? await row.body() : undefined;
+        const before = await fingerprint(t, w.workspaceId);
+        const res = await t.app.inject({
+          method: row.method,
+          url,
+          headers: { ...w.sessions[guest].headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+          ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+        });
+        const want = row.expect[guest];
+        const cell = `${row.method} ${url} as ${guest}`;
+        if (res.statusCode !== want) {
+          wrong.push(`${cell}: expected ${want}, got ${res.statusCode} ${res.body.slice(0, 140)}`);
+          continue;
+        }
+        if (want >= 400) {
+          const code = (res.json() as { error: { code: string } }).error.code;
+          if (code !== (want === 404 ? 'not_found' : 'forbidden')) wrong.push(`${cell}: code ${code}`);
+        }
+        const changed = changedParts(before, await fingerprint(t, w.workspaceId));
+        if (changed.length > 0) wrong.push(`${cell} changed ${changed.join(', ')}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('the accounts list shows a guest what was shared with them and nothing else', async () => {
+    for (const guest of ['guestAdmin', 'guestUser'] as const) {
+      const res = await t.app.inject({ method: 'GET', url: '/api/v1/accounts', headers: w.sessions[guest].headers });
+      const ids = (res.json() as { items: Array<{ id: string }> }).items.map((a) => a.id);
+      expect(ids, guest).toEqual([w.sharedAccountId]);
+    }
+  });
+
+  it('an account Owner shares with a guest as Collaborator at most (R-C-01); nobody makes a guest an Admin (R-GU-07)', async () => {
+    const before = await fingerprint(t, w.workspaceId);
+    const asHost = (method: 'POST' | 'PATCH', url: string, body: unknown, s = w.sessions.hostAdmin) =>
+      t.app.inject({ method, url, headers: { ...s.headers, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+    const owner = await asHost('POST', `/api/v1/accounts/${w.unsharedAccountId}/members`, { userId: w.people.guestUser.userId, role: 'owner' });
+    expect(owner.statusCode).toBe(422);
+    expect(owner.json().error.code).toBe('rule_violation');
+    for (const role of ['admin', 'user']) {
+      const promote = await asHost('PATCH', `/api/v1/members/${w.people.guestUser.userId}`, { role }, w.sessions.owner);
+      expect(promote.statusCode, role).toBe(422);
+      expect(promote.json().error.code).toBe('rule_violation');
+    }
+    expect(changedParts(before, await fingerprint(t, w.workspaceId))).toEqual([]);
+    const collaborator = await asHost('POST', `/api/v1/accounts/${w.unsharedAccountId}/members`, { userId: w.people.guestUser.userId, role: 'collaborator' });
+    expect(collaborator.statusCode).toBe(201);
   });
 });
