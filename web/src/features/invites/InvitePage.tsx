@@ -232,7 +232,7 @@ export function InvitePage() {
           autoComplete="new-password"
           value={password}
           onChange={(e) => setPassword(e.target.value)}
-          hint={`At least ${PASSWORD_MIN} characters. A short sentence you can remember works well.`}
+          hint={`At least ${PASSWORD_MIN} characters, not a common password, and not containing the name part of your email. A short sentence you can remember works well.`}
           error={errors.password}
         />
         <TextField
