@@ -216,4 +216,66 @@ describe('local partners', () => {
       expect(new URL(page.url()).pathname).toBe('/sign-in');
     }
   });
+
+  test('a guest without MFA is sent to set it up; an Admin forces a password reset from Members; the emailed link sets a new one', async () => {
+    screenshotOnFailure('local-partners-reset', () => Object.values(pages));
+    const gina = demoLogin(env.logins, 'gina@brightside.test'); // the demo Guest Admin, MFA not set up yet
+    const hex = randomBytes(4).toString('hex');
+    const newPassword = `copper valley lantern ${hex}`;
+
+    // --- Signing in lands on two-step verification set-up, and nothing else answers. ---
+    const guest = await (await env.newContext()).newPage();
+    pages.gina = guest;
+    const signInAs = async (password: string) => {
+      await guest.goto(`${env.server.url}/sign-in`);
+      await guest.getByLabel('Email', { exact: true }).fill(gina.email);
+      await guest.getByLabel('Password', { exact: true }).fill(password);
+      await guest.getByRole('button', { name: 'Sign in', exact: true }).click();
+    };
+    await signInAs(gina.password);
+    await guest.getByRole('heading', { name: 'Set up two-step verification' }).waitFor();
+    expect(new URL(guest.url()).pathname).toBe('/mfa-setup');
+    await guest.goto(`${env.server.url}/accounts`);
+    await guest.getByRole('heading', { name: 'Set up two-step verification' }).waitFor();
+    expect(new URL(guest.url()).pathname).toBe('/mfa-setup');
+
+    // --- Adam sees her on Members with her partner, and forces a password reset. ---
+    const admin = await open(ADMIN);
+    pages.resetAdmin = admin;
+    await nav(admin, 'Members').click();
+    const row = admin.getByRole('row', { name: /gina@brightside\.test/ });
+    await row.getByText('Brightside Studio').waitFor();
+    await row.getByText('MFA not set up').waitFor();
+    await row.getByRole('button', { name: /^Security actions for / }).click();
+    await admin.getByRole('menuitem', { name: 'Force password reset' }).click();
+    const confirm = admin.getByRole('dialog', { name: /^Force a password reset for / });
+    await confirm.getByRole('button', { name: 'Send reset link' }).click();
+    await confirm.waitFor({ state: 'hidden' });
+
+    // --- Her session ended; the old password no longer signs her in. ---
+    await guest.reload();
+    await guest.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    await signInAs(gina.password);
+    await guest.getByRole('alert').filter({ hasText: /choose a new password/ }).waitFor();
+
+    // --- The emailed link sets a new password; signing in leads to MFA set-up, then her account. ---
+    const mail = await smtp.waitFor(gina.email, /\/reset-password#token=/);
+    const link = linksIn(mail).find((l) => l.startsWith(`${env.server.url}/reset-password#token=`));
+    expect(link).toBeTruthy();
+    await guest.goto(link!);
+    await guest.getByRole('heading', { level: 1, name: 'Choose a new password' }).waitFor();
+    expect(guest.url()).not.toContain('token=');
+    await guest.getByLabel('New password', { exact: true }).fill(newPassword);
+    await guest.getByLabel('Confirm new password', { exact: true }).fill(newPassword);
+    await guest.getByRole('button', { name: 'Change password' }).click();
+    await guest.getByRole('heading', { level: 1, name: 'Your password is changed' }).waitFor();
+    await signInAs(newPassword);
+    await guest.getByLabel('Confirm your password to continue', { exact: true }).fill(newPassword);
+    await guest.getByRole('button', { name: 'Continue' }).click();
+    const secret = (await guest.getByTestId('mfa-secret').innerText()).replace(/\s+/g, '');
+    await guest.getByLabel('Code from the app', { exact: true }).fill(await generate({ secret, epoch: Math.floor(Date.now() / 1000) }));
+    await guest.getByRole('button', { name: 'Turn on and continue' }).click();
+    await guest.getByRole('heading', { level: 1, name: 'All accounts' }).waitFor();
+    await accountCard(guest, SHARED).waitFor();
+  });
 });
