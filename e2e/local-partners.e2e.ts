@@ -246,7 +246,7 @@ describe('local partners', () => {
     const row = admin.getByRole('row', { name: /gina@brightside\.test/ });
     await row.getByText('Brightside Studio').waitFor();
     await row.getByText('MFA not set up').waitFor();
-    await row.getByRole('button', { name: /^Security actions for / }).click();
+    await row.getByRole('button', { name: /^Actions for / }).click();
     await admin.getByRole('menuitem', { name: 'Force password reset' }).click();
     const confirm = admin.getByRole('dialog', { name: /^Force a password reset for / });
     await confirm.getByRole('button', { name: 'Send reset link' }).click();

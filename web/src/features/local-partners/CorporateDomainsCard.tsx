@@ -61,9 +61,11 @@ export function CorporateDomainsCard() {
       </div>
       <div className="card-body">
         {domains.length === 0 ? (
-          <p className="muted">No corporate domains yet.</p>
+          <p className="muted" style={{ marginBottom: 12 }}>
+            No corporate domains yet.
+          </p>
         ) : (
-          <ul className="domain-list" aria-label="Corporate domains">
+          <ul className="domain-list" aria-label="Corporate domains" style={{ listStyle: 'none', padding: 0, marginBottom: 12 }}>
             {domains.map((d) => (
               <li key={d} style={{ display: 'flex', alignItems: 'center', gap: 8, marginBottom: 6 }}>
                 <code>{d}</code>

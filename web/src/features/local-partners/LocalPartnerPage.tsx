@@ -309,8 +309,10 @@ function UsersTab({ partner }: { partner: LocalPartnerDto }) {
   const { hostAdmins, guests, invites } = q.data;
   return (
     <>
-      <section className="section" aria-labelledby="lp-guests">
-        <h3 id="lp-guests">Guests ({guests.length})</h3>
+      <section className="card section" aria-labelledby="lp-guests">
+        <div className="card-header">
+          <h2 id="lp-guests">Guests ({guests.length})</h2>
+        </div>
         {guests.length === 0 ? (
           <EmptyState title="No guests yet">People you invite appear here once they join.</EmptyState>
         ) : (
@@ -338,8 +340,10 @@ function UsersTab({ partner }: { partner: LocalPartnerDto }) {
         )}
       </section>
       {invites.length > 0 ? (
-        <section className="section" aria-labelledby="lp-invites">
-          <h3 id="lp-invites">Pending invites ({invites.length})</h3>
+        <section className="card section" aria-labelledby="lp-invites">
+          <div className="card-header">
+            <h2 id="lp-invites">Pending invites ({invites.length})</h2>
+          </div>
           <div className="table-wrap">
             <table className="table">
               <thead>
@@ -362,8 +366,10 @@ function UsersTab({ partner }: { partner: LocalPartnerDto }) {
           </div>
         </section>
       ) : null}
-      <section className="section" aria-labelledby="lp-hosts">
-        <h3 id="lp-hosts">Host Admins ({hostAdmins.length})</h3>
+      <section className="card section" aria-labelledby="lp-hosts">
+        <div className="card-header">
+          <h2 id="lp-hosts">Host Admins ({hostAdmins.length})</h2>
+        </div>
         <div className="table-wrap">
           <table className="table">
             <thead>
@@ -491,7 +497,13 @@ export function LocalPartnerPage() {
           selected={tab}
           onSelect={(t) => setParams(t === 'accounts' ? {} : { tab: t }, { replace: true })}
         >
-          <div className="card">{tab === 'accounts' ? <AccountsTab partner={p} /> : <UsersTab partner={p} />}</div>
+          {tab === 'accounts' ? (
+            <div className="card">
+              <AccountsTab partner={p} />
+            </div>
+          ) : (
+            <UsersTab partner={p} />
+          )}
         </Tabs>
       ) : null}
 

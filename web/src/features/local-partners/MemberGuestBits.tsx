@@ -41,19 +41,27 @@ const TEXTS: Record<GuestReset, { item: string; title: (n: string) => string; co
   },
 };
 
-/** Members page, actions cell: Reset MFA / Force password reset, where the row's abilities allow. */
-export function MemberResetMenu({ m }: { m: MemberDto }) {
+/** Whether the row offers Reset MFA or Force password reset (from its abilities). */
+export function hasResetActions(m: MemberDto): boolean {
+  return m.status === 'active' && (m.abilities.resetMfa || m.abilities.forcePasswordReset);
+}
+
+/**
+ * Members page, actions cell: an "Actions for …" menu with Reset MFA / Force password reset where
+ * the row's abilities allow, and Remove (`onRemove`, the page's own confirmation) when allowed too.
+ */
+export function MemberResetMenu({ m, onRemove }: { m: MemberDto; onRemove: () => void }) {
   const reset = useResetMember();
   const toast = useToast();
   const [what, setWhat] = useState<GuestReset | null>(null);
-  if (m.status !== 'active') return null;
+  if (!hasResetActions(m)) return null;
   const items: MenuItem[] = [];
   if (m.abilities.resetMfa) items.push({ label: TEXTS['reset-mfa'].item, onSelect: () => setWhat('reset-mfa') });
   if (m.abilities.forcePasswordReset) items.push({ label: TEXTS['force-password-reset'].item, onSelect: () => setWhat('force-password-reset') });
-  if (items.length === 0) return null;
+  if (m.abilities.remove) items.push({ label: 'Remove', danger: true, onSelect: onRemove });
   return (
     <>
-      <MoreActionsMenu label={`Security actions for ${m.name}`} items={items} />
+      <MoreActionsMenu label={`Actions for ${m.name}`} items={items} />
       {what ? (
         <ConfirmDialog
           open

@@ -19,7 +19,7 @@ import { useTitle } from '../../lib/hooks';
 import { ASSIGNABLE_WORKSPACE_ROLES, WORKSPACE_ROLE_DESCRIPTIONS } from '../../lib/roles';
 import { zodFieldErrors } from '../../lib/zod-errors';
 import { useCan } from '../auth/api';
-import { MemberPartnerNote, MemberResetMenu } from '../local-partners/MemberGuestBits';
+import { hasResetActions, MemberPartnerNote, MemberResetMenu } from '../local-partners/MemberGuestBits';
 import { useChangeMemberRole, useInvite, useMembers, useRemoveMember, useResendInvite, useRevokeInvite } from './api';
 
 function InviteDialog({ onClose }: { onClose: () => void }) {
@@ -140,8 +140,8 @@ function MemberRow({ m }: { m: MemberDto }) {
       <td className="muted nowrap">{formatDate(m.joinedAt)}</td>
       <td className="muted nowrap">{formatRelative(m.lastActiveAt)}</td>
       <td className="actions">
-        <MemberResetMenu m={m} />
-        {m.abilities.remove && m.status === 'active' ? (
+        <MemberResetMenu m={m} onRemove={() => setConfirming(true)} />
+        {m.abilities.remove && m.status === 'active' && !hasResetActions(m) ? (
           <Button size="sm" variant="ghost" onClick={() => setConfirming(true)} aria-label={`Remove ${m.name}`}>
             Remove
           </Button>
