@@ -193,7 +193,7 @@ describe('local partners', () => {
     await host.getByRole('button', { name: 'More options' }).click();
     await host.getByRole('menuitem', { name: 'Remove partner' }).click();
     const removeDialog = host.getByRole('dialog', { name: 'Remove partner?' });
-    await removeDialog.getByRole('button', { name: 'Remove', exact: true }).click();
+    await removeDialog.getByRole('button', { name: 'Remove partner', exact: true }).click();
     await removeDialog.waitFor({ state: 'hidden' });
     await host.getByRole('heading', { level: 1, name: 'Partners' }).waitFor();
 

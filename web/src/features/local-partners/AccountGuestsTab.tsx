@@ -92,7 +92,7 @@ export function AccountGuestsTab({ account }: { account: AccountDetailDto }) {
                   <td className="actions">
                     {g.abilities.remove ? (
                       <Button size="sm" variant="ghost" onClick={() => setRemoving(g)} aria-label={`Remove ${g.name} from this account`}>
-                        Remove
+                        Remove from account
                       </Button>
                     ) : null}
                   </td>
@@ -108,8 +108,8 @@ export function AccountGuestsTab({ account }: { account: AccountDetailDto }) {
           setRemoving(null);
           remove.reset();
         }}
-        title={`Remove ${removing?.name ?? ''} from this account?`}
-        confirmLabel="Remove"
+        title="Remove access?"
+        confirmLabel="Remove access"
         busy={remove.isPending}
         error={<FormError error={remove.error} />}
         onConfirm={() =>
@@ -122,7 +122,10 @@ export function AccountGuestsTab({ account }: { account: AccountDetailDto }) {
           })
         }
       >
-        <p>They stay a guest of {removing?.localPartner.companyName}; only their access to this account ends.</p>
+        <p>
+          {removing?.name} can no longer use {account.label}. They stay a guest of {removing?.localPartner.companyName}; their role
+          there does not change.
+        </p>
       </ConfirmDialog>
     </div>
   );

@@ -120,7 +120,7 @@ function AccountsTab({ partner }: { partner: LocalPartnerDto }) {
           setRemoving(null);
           remove.reset();
         }}
-        title={`Remove “${removing?.label ?? ''}” from ${partner.companyName}?`}
+        title="Remove account?"
         confirmLabel="Remove account"
         busy={remove.isPending}
         error={<FormError error={remove.error} />}
@@ -134,7 +134,10 @@ function AccountsTab({ partner }: { partner: LocalPartnerDto }) {
           })
         }
       >
-        <p>Every guest of {partner.companyName} who uses it through the partner loses access now. Access you gave people directly stays.</p>
+        <p>
+          “{removing?.label}” stops being shared with {partner.companyName}: every guest who uses it through the partner loses
+          access now. Access you gave people directly stays.
+        </p>
       </ConfirmDialog>
     </>
   );
@@ -156,8 +159,8 @@ function GuestRow({ partner, g }: { partner: LocalPartnerDto; g: LocalPartnerGue
   const error = removeGuest.error ?? reset.error;
   const texts = {
     remove: {
-      title: `Remove ${g.name}?`,
-      label: 'Remove',
+      title: 'Remove user?',
+      label: 'Remove user',
       body: `${g.email} leaves ${partner.companyName} and this workspace, is signed out, and loses every account shared with them here.`,
     },
     'reset-mfa': {
@@ -517,7 +520,7 @@ export function LocalPartnerPage() {
           remove.reset();
         }}
         title="Remove partner?"
-        confirmLabel="Remove"
+        confirmLabel="Remove partner"
         busy={remove.isPending}
         error={<FormError error={remove.error} />}
         onConfirm={() =>
