@@ -54,7 +54,11 @@ export function InvitePage() {
     return (
       <AuthLayout>
         <h1>One more step</h1>
-        <GuestMfaSetup password={mfaStep.password} onDone={() => void navigate('/accounts', { replace: true })} />
+        <GuestMfaSetup
+          password={mfaStep.password}
+          onPasswordUsed={() => setMfaStep({})}
+          onDone={() => void navigate('/accounts', { replace: true })}
+        />
       </AuthLayout>
     );
   }

@@ -19,7 +19,16 @@ const cleanCode = (s: string) => s.replace(/\s+/g, '');
  * `password` (just chosen on the invite page) the set-up starts at once; otherwise it asks for it.
  * Calls `onDone` once MFA is on and the session is fresh.
  */
-export function GuestMfaSetup({ password: initialPassword, onDone }: { password?: string; onDone: () => void }) {
+export function GuestMfaSetup({
+  password: initialPassword,
+  onPasswordUsed,
+  onDone,
+}: {
+  password?: string | undefined;
+  /** Called once the password was sent, so the caller can drop it from memory. */
+  onPasswordUsed?: () => void;
+  onDone: () => void;
+}) {
   const enrol = useMfaEnrol();
   const confirm = useMfaConfirm();
   const qc = useQueryClient();
@@ -31,6 +40,7 @@ export function GuestMfaSetup({ password: initialPassword, onDone }: { password?
 
   const start = (pw: string) =>
     enrol.mutate(pw, {
+      onSettled: () => onPasswordUsed?.(),
       onSuccess: (r) => {
         setSetup(r);
         setPassword('');
