@@ -12,19 +12,10 @@ import { zodFieldErrors } from '../../lib/zod-errors';
 import { useSession } from '../auth/api';
 import { useMembers } from '../members/api';
 import { useCreateLocalPartner } from './api';
+import { refusalField } from './refusals';
 
 /** Workspace roles that may be Host Admins (the server re-checks: Users, Admins, the Owner). */
 const HOST_ROLES = new Set(['owner', 'admin', 'user']);
-
-/** Where a refusal belongs: the server names the field in `details.field` when it can. */
-function fieldOf(e: unknown): 'companyName' | 'guestAdminEmail' | 'hostAdminUserIds' | null {
-  if (!isApiError(e)) return null;
-  const field = (e.details as { field?: unknown } | undefined)?.field;
-  if (field === 'companyName' || field === 'guestAdminEmail' || field === 'hostAdminUserIds') return field;
-  // Corporate domain (R-LP-05) and "already a member / guest / invited" (R-LP-04) are about the email.
-  if (isApiError(e, 'rule_violation') || isApiError(e, 'already_exists')) return 'guestAdminEmail';
-  return null;
-}
 
 /**
  * "Invite your partners to your workspace": company name, the first Guest Admin's email, and the
@@ -71,7 +62,7 @@ export function AddLocalPartnerForm({ onBack, onClose }: { onBack: () => void; o
         void navigate(`/partners/local/${r.partner.id}`);
       },
       onError: (e) => {
-        const field = fieldOf(e);
+        const field = refusalField(e);
         if (isApiError(e, 'validation_failed') && Object.keys(e.fieldErrors()).length > 0) setErrors(e.fieldErrors());
         else if (field && isApiError(e)) setErrors({ [field]: e.message });
         else setFormError(e);
