@@ -12,7 +12,7 @@ import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, test } from 'vitest';
 import { linksIn, TestSmtp } from '../server/test/smtp';
-import { accountCard, demoLogin, screenshotOnFailure, signIn, useLatchkey } from './support/app';
+import { accountCard, demoLogin, eventually, screenshotOnFailure, signIn, useLatchkey } from './support/app';
 
 const smtp = new TestSmtp();
 const env = useLatchkey({
@@ -277,5 +277,53 @@ describe('local partners', () => {
     await guest.getByRole('button', { name: 'Turn on and continue' }).click();
     await guest.getByRole('heading', { level: 1, name: 'All accounts' }).waitFor();
     await accountCard(guest, SHARED).waitFor();
+  });
+
+  test('corporate domains refuse a Guest Admin inline; a Host Admin changes and removes a guest on the account Guest users tab', async () => {
+    screenshotOnFailure('local-partners-domains', () => Object.values(pages));
+    const hex = randomBytes(4).toString('hex');
+    const corporate = `corp-${hex}.test`;
+
+    // --- Adam adds a corporate domain in Settings. ---
+    const admin = await open(ADMIN);
+    pages.domainsAdmin = admin;
+    await nav(admin, 'Settings').click();
+    const card = admin.getByRole('region', { name: 'Corporate domains' });
+    await card.getByLabel('Add a domain', { exact: true }).fill(`@${corporate.toUpperCase()}`);
+    await card.getByRole('button', { name: 'Add', exact: true }).click();
+    await card.getByRole('list', { name: 'Corporate domains' }).getByText(corporate, { exact: true }).waitFor();
+
+    // --- A Guest Admin on it is refused next to the email field, and nothing is created. ---
+    await nav(admin, 'Partners').click();
+    await admin.getByRole('button', { name: /^Add( partner)?$/ }).first().click();
+    await admin.getByRole('radio', { name: /Invite your partners to your workspace/ }).check();
+    await admin.getByRole('button', { name: 'Next' }).click();
+    const form = admin.getByRole('dialog', { name: 'Invite your partners to your workspace' });
+    await form.getByLabel('Company name', { exact: true }).fill(`Corp Co ${hex}`);
+    await form.getByLabel("Guest Admin's email", { exact: true }).fill(`pat@${corporate}`);
+    await form.getByRole('button', { name: 'Send invite' }).click();
+    await form.getByRole('alert').filter({ hasText: /corporate domains/ }).waitFor();
+    await form.getByRole('button', { name: 'Back' }).click();
+    await admin.getByRole('dialog', { name: 'Invite your partners' }).getByRole('button', { name: 'Close' }).click();
+    const list = await admin.request.get(`${env.server.url}/api/v1/local-partners`);
+    expect(((await list.json()) as { items: Array<{ companyName: string }> }).items.map((p) => p.companyName)).not.toContain(`Corp Co ${hex}`);
+
+    // --- Uma (Host Admin of Brightside, Owner of the account) manages its guest on the account. ---
+    const host = await open(HOST_ADMIN);
+    pages.guestsHost = host;
+    await accountCard(host, SHARED).click();
+    await host.getByRole('tab', { name: 'Guest users' }).click();
+    const row = host.getByRole('row', { name: /gina@brightside\.test/ });
+    const role = row.getByLabel('Role of Gina Gomez on this account', { exact: true });
+    await expect(role.inputValue()).resolves.toBe('manager');
+    await role.selectOption('collaborator');
+    await host.getByText(/role on Acme TikTok was changed/).waitFor();
+    // The row is read again from the server after the change.
+    await eventually('the new role on the row', async () => (await role.inputValue()) === 'collaborator');
+    await row.getByRole('button', { name: 'Remove Gina Gomez from this account' }).click();
+    const dialog = host.getByRole('dialog', { name: 'Remove access?' });
+    await dialog.getByRole('button', { name: 'Remove access' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await host.getByText('No guests use this account').waitFor();
   });
 });
