@@ -74,7 +74,7 @@ export function InviteGuestDialog({ partner, onClose }: { partner: LocalPartnerD
         label="Email address"
         type="email"
         autoComplete="off"
-        placeholder={`name@${partner.companyName.toLowerCase().replace(/[^a-z0-9]+/g, '')}.com`}
+        placeholder="name@partner.com"
         value={email}
         onChange={(e) => setEmail(e.target.value)}
         error={error}
