@@ -16,6 +16,9 @@ import { PartnersPage } from '../features/partners/PartnersPage';
 import { ActivityPage } from '../features/activity/ActivityPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { MailboxPage } from '../features/mailbox/MailboxPage';
+import { LocalPartnerPage } from '../features/local-partners/LocalPartnerPage';
+import { MfaSetupPage } from '../features/local-partners/GuestMfaSetup';
+import { ResetPasswordPage } from '../features/local-partners/ResetPasswordPage';
 import { AppShell } from './AppShell';
 
 function makeQueryClient() {
@@ -38,7 +41,7 @@ function UnauthenticatedRedirect() {
   const qc = useQueryClient();
   useEffect(() => {
     onUnauthenticated(() => {
-      if (location.pathname === '/sign-in' || location.pathname === '/invite') return;
+      if (location.pathname === '/sign-in' || location.pathname === '/invite' || location.pathname === '/reset-password') return;
       void navigate(`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
       forgetEverything(qc);
     });
@@ -63,6 +66,8 @@ function RequireSession() {
       </div>
     );
   }
+  // A guest without two-step verification sets it up before anything else (R-GU-04).
+  if (session.data.mfaEnrolmentRequired) return <Navigate to="/mfa-setup" replace />;
   return <AppShell />;
 }
 
@@ -89,12 +94,15 @@ export function App() {
           <Routes>
             <Route path="/sign-in" element={<SignInPage />} />
             <Route path="/invite" element={<InvitePage />} />
+            <Route path="/mfa-setup" element={<MfaSetupPage />} />
+            <Route path="/reset-password" element={<ResetPasswordPage />} />
             <Route element={<RequireSession />}>
               <Route index element={<Navigate to="/accounts" replace />} />
               <Route path="accounts" element={<AccountsPage />} />
               <Route path="accounts/:accountId" element={<AccountDetailPage />} />
               <Route path="members" element={<MembersPage />} />
               <Route path="partners" element={<PartnersPage />} />
+              <Route path="partners/local/:partnerId" element={<LocalPartnerPage />} />
               <Route path="activity" element={<ActivityPage />} />
               <Route path="settings" element={<SettingsPage />} />
               <Route path="dev/mailbox" element={<MailboxPage />} />

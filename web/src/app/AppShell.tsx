@@ -139,6 +139,8 @@ export function AppShell() {
   // One live-updates stream per tab: other people's changes refresh this tab's pages.
   useLiveUpdates(`${session.user.id}:${session.workspace.id}`);
   const canSeeMembers = useCan('members.view');
+  // Guests of a local partner have no workspace settings (their own security stays in the user menu).
+  const canSeeSettings = useCan('workspace.view');
   // A developer tool: shown to those the role table allows, when the server keeps email.
   const canSeeMailbox = useCan('devMailbox.view');
   const mailbox = useMailboxAvailable() && canSeeMailbox;
@@ -166,9 +168,11 @@ export function AppShell() {
           <NavLink to="/activity">
             <ActivityIcon /> Activity
           </NavLink>
-          <NavLink to="/settings">
-            <SettingsIcon /> Settings
-          </NavLink>
+          {canSeeSettings ? (
+            <NavLink to="/settings">
+              <SettingsIcon /> Settings
+            </NavLink>
+          ) : null}
           {mailbox ? (
             <>
               <div className="nav-section">Developer</div>

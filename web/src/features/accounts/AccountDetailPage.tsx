@@ -21,6 +21,9 @@ import { AppIcon } from './AppIcon';
 import { PartnerBadge } from './PartnerBadge';
 import { RequestAccessDialog, RequestAccessIcon } from './RequestAccessDialog';
 import { revealSecret, useAccount, useDeleteAccount, useRestoreAccount } from './api';
+import { useSession } from '../auth/api';
+import { AccountGuestsTab } from '../local-partners/AccountGuestsTab';
+import { ShareWithGuestsDialog } from '../local-partners/LocalPartnerDialogs';
 
 /** How long a revealed or copied secret stays in memory. */
 const REVEAL_MS = 20_000;
@@ -192,7 +195,8 @@ function FieldPair({ name, value }: { name: string; value: string }) {
   );
 }
 
-type Tab = 'details' | 'members';
+type Tab = 'details' | 'members' | 'guests';
+const TAB_LABELS: Record<Tab, string> = { details: 'Details', members: 'Members', guests: 'Guest users' };
 
 export function AccountDetailPage() {
   const { accountId = '' } = useParams();
@@ -201,6 +205,8 @@ export function AccountDetailPage() {
   const [editing, setEditing] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [requesting, setRequesting] = useState(false);
+  const [sharingWithGuests, setSharingWithGuests] = useState(false);
+  const guestOf = useSession().localPartner;
   const del = useDeleteAccount(accountId);
   const restore = useRestoreAccount(accountId);
   const toast = useToast();
@@ -229,7 +235,10 @@ export function AccountDetailPage() {
 
   const a = q.data;
   const tabs: Tab[] = a.abilities.viewMembers ? ['details', 'members'] : ['details'];
-  const requested = params.get('tab') === 'members' ? 'members' : 'details';
+  // Host Admins who Own it manage the guests of its local partners on their own tab (ADR 0012).
+  if (a.guestPartners.length > 0) tabs.push('guests');
+  const tabParam = params.get('tab');
+  const requested: Tab = tabParam === 'members' || tabParam === 'guests' ? tabParam : 'details';
   const tab: Tab = tabs.includes(requested) ? requested : 'details';
   const selectTab = (t: Tab) => setParams(t === 'details' ? {} : { tab: t }, { replace: true });
 
@@ -254,6 +263,9 @@ export function AccountDetailPage() {
           </div>
         </div>
         <div className="page-actions">
+          {a.abilities.shareWithGuests && guestOf && a.status === 'active' ? (
+            <Button onClick={() => setSharingWithGuests(true)}>Share access</Button>
+          ) : null}
           {a.abilities.requestAccess && a.status === 'active' ? (
             <Button icon={<RequestAccessIcon />} onClick={() => setRequesting(true)}>
               Request share access
@@ -294,14 +306,17 @@ export function AccountDetailPage() {
 
       <Tabs
         label="Account sections"
-        tabs={tabs.map((t) => ({ id: t, label: t === 'details' ? 'Details' : 'Members' }))}
+        tabs={tabs.map((t) => ({ id: t, label: TAB_LABELS[t] }))}
         selected={tab}
         onSelect={selectTab}
       >
-        {tab === 'details' ? <DetailsTab account={a} /> : <AccountMembersTab account={a} />}
+        {tab === 'details' ? <DetailsTab account={a} /> : tab === 'guests' ? <AccountGuestsTab account={a} /> : <AccountMembersTab account={a} />}
       </Tabs>
       {a.abilities.requestAccess ? <MyAccessRequests account={a} /> : null}
       {requesting ? <RequestAccessDialog account={a} onClose={() => setRequesting(false)} /> : null}
+      {sharingWithGuests && guestOf ? (
+        <ShareWithGuestsDialog partnerId={guestOf.id} account={{ accountId: a.id, label: a.label }} onClose={() => setSharingWithGuests(false)} />
+      ) : null}
 
       <AccountFormDialog open={editing} onClose={() => setEditing(false)} account={a} />
       <ConfirmDialog

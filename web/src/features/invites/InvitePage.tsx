@@ -12,6 +12,8 @@ import { useTitle } from '../../lib/hooks';
 import { WORKSPACE_ROLE_FOR_YOU } from '../../lib/roles';
 import { AuthLayout } from '../auth/AuthLayout';
 import { storeSession, useLogout, useSessionQuery } from '../auth/api';
+import { GuestMfaSetup } from '../local-partners/GuestMfaSetup';
+import { TermsCheckbox } from '../local-partners/TermsCheckbox';
 import { forgetInviteToken, takeInviteToken, useAcceptInvite, useInviteLookup } from './api';
 
 
@@ -26,9 +28,13 @@ export function InvitePage() {
   const navigate = useNavigate();
 
   const [name, setName] = useState('');
+  const [familyName, setFamilyName] = useState('');
+  const [terms, setTerms] = useState(false);
+  // A guest joins, then turns on two-step verification before anything else (R-GU-04).
+  const [mfaStep, setMfaStep] = useState<{ password?: string } | null>(null);
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [errors, setErrors] = useState<{ name?: string; password?: string; confirm?: string }>({});
+  const [errors, setErrors] = useState<{ name?: string; familyName?: string; password?: string; confirm?: string; terms?: string }>({});
   const [formError, setFormError] = useState<unknown>(null);
 
   if (!token) {
@@ -40,6 +46,19 @@ export function InvitePage() {
           address bar.
         </p>
         <Link to="/sign-in">Go to sign in</Link>
+      </AuthLayout>
+    );
+  }
+
+  if (mfaStep) {
+    return (
+      <AuthLayout>
+        <h1>One more step</h1>
+        <GuestMfaSetup
+          password={mfaStep.password}
+          onPasswordUsed={() => setMfaStep({})}
+          onDone={() => void navigate('/accounts', { replace: true })}
+        />
       </AuthLayout>
     );
   }
@@ -76,12 +95,19 @@ export function InvitePage() {
   const roleLabel = WORKSPACE_ROLE_LABELS[invite.role];
   const me = session.data;
   const signedInAsInvitee = !!me && me.user.email.toLowerCase() === invite.email.toLowerCase();
+  const guest = !!invite.localPartner;
 
-  const finish = (s: Parameters<typeof storeSession>[1]) => {
+  const finish = (s: Parameters<typeof storeSession>[1], chosenPassword?: string) => {
     forgetInviteToken();
     // Start the new workspace with a clean cache (this page's own lookup stays until it unmounts).
     qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' && q.queryKey[0] !== 'invite-lookup' });
     storeSession(qc, s);
+    if (s.mfaEnrolmentRequired) {
+      setPassword('');
+      setConfirm('');
+      setMfaStep(chosenPassword ? { password: chosenPassword } : {});
+      return;
+    }
     void navigate('/accounts', { replace: true });
   };
 
@@ -92,8 +118,8 @@ export function InvitePage() {
       setFormError('This invite link no longer works. Ask the person who invited you to send a new invite.');
     } else if (isApiError(e, 'validation_failed')) {
       const fe = e.fieldErrors();
-      setErrors({ name: fe.name, password: fe.password });
-      if (!fe.name && !fe.password) setFormError(e);
+      setErrors({ name: fe.name, familyName: fe.familyName, password: fe.password });
+      if (!fe.name && !fe.familyName && !fe.password) setFormError(e);
     } else {setFormError(e);}
   };
 
@@ -103,8 +129,15 @@ export function InvitePage() {
         Join {invite.workspaceName} as {roleLabel}
       </h1>
       <p className="lead">
-        This invite is for <strong>{invite.email}</strong>. {WORKSPACE_ROLE_FOR_YOU[invite.role]}
+        This invite is for <strong>{invite.email}</strong>
+        {invite.localPartner ? (
+          <>
+            , a guest of <strong>{invite.localPartner.companyName}</strong>
+          </>
+        ) : null}
+        . {WORKSPACE_ROLE_FOR_YOU[invite.role]}
       </p>
+      {guest ? <p className="form-note">Guests sign in with two-step verification: you set it up right after joining.</p> : null}
     </>
   );
 
@@ -114,12 +147,14 @@ export function InvitePage() {
         <AuthLayout>
           {heading}
           <FormError error={formError} />
+          {guest ? <TermsCheckbox checked={terms} onChange={setTerms} error={errors.terms} version={invite.termsVersion} /> : null}
           <Button
             variant="primary"
             busy={accept.isPending}
             onClick={() => {
               setFormError(null);
-              accept.mutate({ token }, { onSuccess: (r) => finish(r.session), onError: onAcceptError });
+              if (guest && !terms) return setErrors({ terms: 'Accept the Terms of Service to continue.' });
+              accept.mutate(guest ? { token, acceptTerms: true } : { token }, { onSuccess: (r) => finish(r.session), onError: onAcceptError });
             }}
           >
             Accept invite
@@ -160,11 +195,16 @@ export function InvitePage() {
     setFormError(null);
     const fe: typeof errors = {};
     if (!name.trim()) fe.name = 'Enter your name.';
+    if (guest && !familyName.trim()) fe.familyName = 'Enter your family name.';
     if (password.length < PASSWORD_MIN) fe.password = `Use at least ${PASSWORD_MIN} characters.`;
     else if (confirm !== password) fe.confirm = 'The two passwords do not match.';
+    if (guest && !terms) fe.terms = 'Accept the Terms of Service to continue.';
     setErrors(fe);
-    if (fe.name || fe.password || fe.confirm) return;
-    accept.mutate({ token, name: name.trim(), password }, { onSuccess: (r) => finish(r.session), onError: onAcceptError });
+    if (fe.name || fe.familyName || fe.password || fe.confirm || fe.terms) return;
+    const body = guest
+      ? { token, name: name.trim(), familyName: familyName.trim(), password, acceptTerms: true as const }
+      : { token, name: name.trim(), password };
+    accept.mutate(body, { onSuccess: (r) => finish(r.session, password), onError: onAcceptError });
   };
 
   return (
@@ -174,20 +214,29 @@ export function InvitePage() {
         <FormError error={formError} />
         <TextField label="Email" type="email" value={invite.email} readOnly autoComplete="username" />
         <TextField
-          label="Your name"
-          autoComplete="name"
+          label={guest ? 'First name' : 'Your name'}
+          autoComplete={guest ? 'given-name' : 'name'}
           value={name}
           onChange={(e) => setName(e.target.value)}
           error={errors.name}
           autoFocus
         />
+        {guest ? (
+          <TextField
+            label="Family name"
+            autoComplete="family-name"
+            value={familyName}
+            onChange={(e) => setFamilyName(e.target.value)}
+            error={errors.familyName}
+          />
+        ) : null}
         <TextField
           label="Choose a password"
           type="password"
           autoComplete="new-password"
           value={password}
           onChange={(e) => setPassword(e.target.value)}
-          hint={`At least ${PASSWORD_MIN} characters. A short sentence you can remember works well.`}
+          hint={`At least ${PASSWORD_MIN} characters, not a common password, and not containing the name part of your email. A short sentence you can remember works well.`}
           error={errors.password}
         />
         <TextField
@@ -198,6 +247,7 @@ export function InvitePage() {
           onChange={(e) => setConfirm(e.target.value)}
           error={errors.confirm}
         />
+        {guest ? <TermsCheckbox checked={terms} onChange={setTerms} error={errors.terms} version={invite.termsVersion} /> : null}
         <Button type="submit" variant="primary" busy={accept.isPending}>
           Join {invite.workspaceName}
         </Button>

@@ -19,6 +19,7 @@ import { useTitle } from '../../lib/hooks';
 import { ASSIGNABLE_WORKSPACE_ROLES, WORKSPACE_ROLE_DESCRIPTIONS } from '../../lib/roles';
 import { zodFieldErrors } from '../../lib/zod-errors';
 import { useCan } from '../auth/api';
+import { hasResetActions, MemberPartnerNote, MemberResetMenu } from '../local-partners/MemberGuestBits';
 import { useChangeMemberRole, useInvite, useMembers, useRemoveMember, useResendInvite, useRevokeInvite } from './api';
 
 function InviteDialog({ onClose }: { onClose: () => void }) {
@@ -102,7 +103,8 @@ function MemberRow({ m }: { m: MemberDto }) {
   const remove = useRemoveMember();
   const toast = useToast();
   const [confirming, setConfirming] = useState(false);
-  const assignable = m.role !== 'owner';
+  // Guests' roles are changed on their local partner's page.
+  const assignable = m.role !== 'owner' && !m.localPartner;
 
   return (
     <tr>
@@ -132,12 +134,14 @@ function MemberRow({ m }: { m: MemberDto }) {
         ) : (
           <Badge tone={m.role === 'owner' ? 'accent' : 'neutral'}>{m.roleLabel}</Badge>
         )}
+        <MemberPartnerNote m={m} />
       </td>
       <td>{m.status === 'active' ? <Badge tone="success">Active</Badge> : <Badge tone="danger">Removed</Badge>}</td>
       <td className="muted nowrap">{formatDate(m.joinedAt)}</td>
       <td className="muted nowrap">{formatRelative(m.lastActiveAt)}</td>
       <td className="actions">
-        {m.abilities.remove && m.status === 'active' ? (
+        <MemberResetMenu m={m} onRemove={() => setConfirming(true)} />
+        {m.abilities.remove && m.status === 'active' && !hasResetActions(m) ? (
           <Button size="sm" variant="ghost" onClick={() => setConfirming(true)} aria-label={`Remove ${m.name}`}>
             Remove
           </Button>
@@ -182,6 +186,7 @@ function InviteRow({ i }: { i: InviteDto }) {
       <td>{i.email}</td>
       <td>
         <Badge>{WORKSPACE_ROLE_LABELS[i.role]}</Badge>
+        {i.localPartner ? <div className="muted">of {i.localPartner.companyName}</div> : null}
       </td>
       <td>{i.status === 'pending' ? <Badge tone="warning">Pending</Badge> : <Badge tone="danger">Expired</Badge>}</td>
       <td className="muted">

@@ -9,6 +9,7 @@ import { TextAreaField, TextField } from '../../components/Field';
 import { useToast } from '../../components/Toast';
 import { zodFieldErrors } from '../../lib/zod-errors';
 import { useCan } from '../auth/api';
+import { AddLocalPartnerForm } from '../local-partners/AddLocalPartnerForm';
 import { retryAfter, useCreatePartnership, waitText } from './api';
 
 type Step = 'choose' | 'details';
@@ -20,6 +21,8 @@ type Step = 'choose' | 'details';
  */
 export function AddPartnerDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (p: PartnershipDto) => void }) {
   const isAdmin = useCan('partners.decide');
+  const canAddLocal = useCan('localPartners.create');
+  const [kind, setKind] = useState<'host_guest' | 'local'>('host_guest');
   const create = useCreatePartnership();
   const toast = useToast();
   const [step, setStep] = useState<Step>('choose');
@@ -62,6 +65,10 @@ export function AddPartnerDialog({ onClose, onCreated }: { onClose: () => void; 
     });
   };
 
+  if (step === 'details' && kind === 'local') {
+    return <AddLocalPartnerForm onBack={() => setStep('choose')} onClose={onClose} />;
+  }
+
   if (step === 'choose') {
     return (
       <Dialog
@@ -83,17 +90,30 @@ export function AddPartnerDialog({ onClose, onCreated }: { onClose: () => void; 
           <legend className="visually-hidden">Partner type</legend>
           <div className="role-options">
             <label className="role-option">
-              <input type="radio" name="partner-kind" value="host_guest" checked readOnly />
+              <input
+                type="radio"
+                name="partner-kind"
+                value="host_guest"
+                checked={kind === 'host_guest'}
+                onChange={() => setKind('host_guest')}
+              />
               <div>
                 <strong>Connect with another partner</strong>
                 <span>Connect with your partner's own Latchkey workspace using their Workspace ID.</span>
               </div>
             </label>
-            <label className="role-option role-option-disabled">
-              <input type="radio" name="partner-kind" value="local" disabled />
+            <label className={canAddLocal ? 'role-option' : 'role-option role-option-disabled'}>
+              <input
+                type="radio"
+                name="partner-kind"
+                value="local"
+                disabled={!canAddLocal}
+                checked={kind === 'local'}
+                onChange={() => setKind('local')}
+              />
               <div>
                 <strong>
-                  Invite your partners to your workspace <Badge>Coming soon</Badge>
+                  Invite your partners to your workspace {canAddLocal ? null : <Badge>Admins only</Badge>}
                 </strong>
                 <span>Create guest users for your partners inside this workspace.</span>
               </div>

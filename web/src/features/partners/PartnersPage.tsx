@@ -1,5 +1,5 @@
 import { useRef, useState, type KeyboardEvent } from 'react';
-import { useSearchParams } from 'react-router';
+import { Navigate, useSearchParams } from 'react-router';
 import type { PartnershipDto } from '@shared/partnerships';
 import { Button } from '../../components/Button';
 import { CopyButton } from '../../components/CopyButton';
@@ -9,7 +9,9 @@ import { PlusIcon, UsersIcon } from '../../components/Icons';
 import { PageHeader } from '../../components/PageHeader';
 import { Loading } from '../../components/Spinner';
 import { useTitle } from '../../lib/hooks';
-import { useCan } from '../auth/api';
+import { Badge } from '../../components/Badge';
+import { useCan, useSession } from '../auth/api';
+import { LocalPartnersSection } from '../local-partners/LocalPartnersSection';
 import { AddPartnerDialog } from './AddPartnerDialog';
 import { usePartnerships } from './api';
 import { AcceptDialog, DeclineDialog } from './PartnershipDialogs';
@@ -78,6 +80,7 @@ function PartnerList({
           >
             <span className="partner-name">{p.partnerName}</span>
             <span className="partner-meta">
+              <Badge>Host-guest</Badge>
               <StateBadge state={p.state} label={p.stateLabel} />
               <span className="muted">{sideText(p)}</span>
             </span>
@@ -92,11 +95,14 @@ export function PartnersPage() {
   useTitle('Partners');
   const canView = useCan('partners.view');
   const canRequest = useCan('partners.request');
+  // A guest of a local partner sees only their own partner's page (ADR 0012).
+  const guestOf = useSession().localPartner;
   const [showEnded, setShowEnded] = useState(false);
-  const q = usePartnerships(showEnded ? 'all' : 'current', canView);
+  const q = usePartnerships(showEnded ? 'all' : 'current', canView && !guestOf);
   const [params, setParams] = useSearchParams();
   const [adding, setAdding] = useState(false);
 
+  if (guestOf && canView) return <Navigate to={`/partners/local/${guestOf.id}`} replace />;
   if (!canView) {
     return (
       <div className="card">
@@ -199,6 +205,7 @@ export function PartnersPage() {
           )}
         </>
       )}
+      <LocalPartnersSection enabled={canView} />
       {adding ? (
         <AddPartnerDialog
           onClose={() => setAdding(false)}

@@ -12,7 +12,8 @@ import { PageHeader } from '../../components/PageHeader';
 import { Loading } from '../../components/Spinner';
 import { useToast } from '../../components/Toast';
 import { useTitle } from '../../lib/hooks';
-import { useChangePassword, useMfaConfirm, useMfaDisable, useMfaEnrol, useSession } from '../auth/api';
+import { useCan, useChangePassword, useMfaConfirm, useMfaDisable, useMfaEnrol, useSession } from '../auth/api';
+import { CorporateDomainsCard } from '../local-partners/CorporateDomainsCard';
 import { useRenameWorkspace, useWorkspace } from './api';
 
 const cleanCode = (s: string) => s.replace(/\s+/g, '');
@@ -357,11 +358,15 @@ function MfaCard() {
 
 export function SettingsPage() {
   useTitle('Settings');
+  // Guests of a local partner have no workspace settings, only their own security.
+  const canViewWorkspace = useCan('workspace.view');
+  const canUpdateWorkspace = useCan('workspace.update');
   return (
     <>
       <PageHeader title="Settings" />
       <div className="settings-grid">
-        <WorkspaceCard />
+        {canViewWorkspace ? <WorkspaceCard /> : null}
+        {canUpdateWorkspace ? <CorporateDomainsCard /> : null}
         <h2 style={{ marginTop: 8 }}>My security</h2>
         <PasswordCard />
         <MfaCard />
