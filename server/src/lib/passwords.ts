@@ -50,12 +50,14 @@ const COMMON = new Set([
 /** Password policy: 12–128 characters, not a well-known password, not containing the email's name. */
 export function assertPasswordPolicy(password: string, email?: string): void {
   const problems: string[] = [];
-  if (password.length < PASSWORD_MIN_LENGTH) problems.push(`at least ${PASSWORD_MIN_LENGTH} characters`);
-  if (password.length > PASSWORD_MAX_LENGTH) problems.push(`at most ${PASSWORD_MAX_LENGTH} characters`);
-  if (COMMON.has(password.toLowerCase())) problems.push('not a commonly used password');
+  if (password.length < PASSWORD_MIN_LENGTH) problems.push(`has at least ${PASSWORD_MIN_LENGTH} characters`);
+  if (password.length > PASSWORD_MAX_LENGTH) problems.push(`has at most ${PASSWORD_MAX_LENGTH} characters`);
+  if (COMMON.has(password.toLowerCase())) problems.push('is not a commonly used password');
   const local = email?.split('@')[0]?.toLowerCase();
-  if (local && local.length >= 4 && password.toLowerCase().includes(local)) problems.push('not containing your email name');
+  if (local && local.length >= 4 && password.toLowerCase().includes(local)) problems.push('does not contain the name in your email address');
   if (problems.length) {
-    throw new AppError(ErrorCode.WEAK_PASSWORD, `Choose a password with ${problems.join(', ')}.`, { requirements: problems });
+    // Reads as one sentence: "Choose a password that has at least 12 characters and does not contain …".
+    const list = problems.length > 1 ? `${problems.slice(0, -1).join(', ')} and ${problems.at(-1)}` : problems[0];
+    throw new AppError(ErrorCode.WEAK_PASSWORD, `Choose a password that ${list}.`, { requirements: problems });
   }
 }
