@@ -12,6 +12,7 @@ import { useTitle } from '../../lib/hooks';
 import { Badge } from '../../components/Badge';
 import { useCan, useSession } from '../auth/api';
 import { LocalPartnersSection } from '../local-partners/LocalPartnersSection';
+import { useLocalPartners } from '../local-partners/api';
 import { AddPartnerDialog } from './AddPartnerDialog';
 import { usePartnerships } from './api';
 import { AcceptDialog, DeclineDialog } from './PartnershipDialogs';
@@ -99,6 +100,10 @@ export function PartnersPage() {
   const guestOf = useSession().localPartner;
   const [showEnded, setShowEnded] = useState(false);
   const q = usePartnerships(showEnded ? 'all' : 'current', canView && !guestOf);
+  // The same query LocalPartnersSection reads (deduplicated): with local partners, an empty list of
+  // host-guest partnerships is a small note, not the page's "No partners yet" welcome.
+  const local = useLocalPartners(canView && !guestOf);
+  const hasLocalPartners = (local.data?.items.length ?? 0) > 0;
   const [params, setParams] = useSearchParams();
   const [adding, setAdding] = useState(false);
 
@@ -156,7 +161,17 @@ export function PartnersPage() {
           {banners.map((p) => (
             <RequestBanner key={p.id} p={p} />
           ))}
-          {items.length === 0 && !requested && !showEnded ? (
+          {items.length === 0 && !requested && !showEnded && hasLocalPartners ? (
+            <section className="card section" aria-labelledby="host-guest-heading">
+              <div className="card-header">
+                <div>
+                  <h2 id="host-guest-heading">Host-guest partnerships</h2>
+                  <p>None yet. Link with an agency, contractor or client's own workspace and share accounts with them.</p>
+                </div>
+                {addButton('Add partner', 'secondary')}
+              </div>
+            </section>
+          ) : items.length === 0 && !requested && !showEnded ? (
             <div className="card">
               {q.data.abilities.viewAll ? (
                 <EmptyState icon={<UsersIcon />} title="No partners yet" action={addButton('Add partner', 'primary')}>
