@@ -6,7 +6,6 @@ import { startDemoSite } from './server';
 
 const port = Number(process.env.LATCHKEY_DEMO_SITE_PORT ?? 8090);
 const site = await startDemoSite({ port, host: process.env.HOST ?? '127.0.0.1' });
-// eslint-disable-next-line no-console -- a terminal entry point
 console.log(`Demo Analytics (demo target site) is running at ${site.url}/login`);
 const stop = () => void site.close().then(() => process.exit(0));
 process.once('SIGINT', stop);

@@ -44,7 +44,7 @@ async function render(): Promise<void> {
 }
 
 function renderServerForm(s: ExtensionStatus): void {
-  const input = el('input', { id: 'server-url', type: 'url', value: s.serverUrl, required: true, autocomplete: 'url', spellcheck: false });
+  const input = el('input', { id: 'server-url', type: 'url', value: s.serverUrl, required: true, spellcheck: false });
   const form = el(
     'form',
     {},
