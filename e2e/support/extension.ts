@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Worker } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type Response, type Worker } from 'playwright-core';
 import { CHROMIUM } from './browser';
 
 /** Chromium with the built extension loaded unpacked, in its own throw-away profile. */
@@ -56,4 +56,50 @@ export async function launchWithExtension(extensionDir: string): Promise<Extensi
     rmSync(profile, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** One response a page received: its URL, request body, response headers and body as text. */
+export interface PageExchange {
+  method: string;
+  url: string;
+  requestBody: string;
+  responseHeaders: string;
+  responseBody: string;
+}
+
+/**
+ * Record what one page (not the whole context: the extension's service worker shares it, and it
+ * legitimately receives the secrets) sends and receives. The live-updates stream is skipped
+ * (it never ends while the page is open; it carries topic names only, ADR 0010).
+ */
+export function recordPageTraffic(page: Page): { exchanges: PageExchange[]; settled(): Promise<void> } {
+  const exchanges: PageExchange[] = [];
+  const pending = new Set<Promise<void>>();
+  page.on('response', (response: Response) => {
+    const request = response.request();
+    const p = (async () => {
+      let body = '';
+      if (request.resourceType() !== 'eventsource') {
+        body = await response
+          .body()
+          .then((b) => b.toString('utf8'))
+          .catch(() => ''); // redirects have no body
+      }
+      exchanges.push({
+        method: request.method(),
+        url: response.url(),
+        requestBody: request.postData() ?? '',
+        responseHeaders: JSON.stringify(await response.allHeaders().catch(() => ({}))),
+        responseBody: body,
+      });
+    })();
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  });
+  return {
+    exchanges,
+    async settled() {
+      while (pending.size) await Promise.all([...pending]);
+    },
+  };
 }
