@@ -166,8 +166,11 @@ describe('Log in through the browser extension', () => {
     expect(findIn(latchkeyExchanges, DEMO_SITE_TOTP_SECRET), 'TOTP secret in the web app traffic').toEqual([]);
     expect(state).not.toContain(DEMO_SITE_PASSWORD);
     expect(state).not.toContain(DEMO_SITE_TOTP_SECRET);
+    // Codes are searched as whole numbers outside the static bundles (built before the test ran,
+    // they cannot hold a code, and minified code is full of 6-digit constants).
+    const dynamic = latchkeyExchanges.filter((x) => !new URL(x.url).pathname.startsWith('/assets/'));
     for (const c of await codesAround(started)) {
-      expect(findIn(latchkeyExchanges, c, true), `TOTP code ${c} in the web app traffic`).toEqual([]);
+      expect(findIn(dynamic, c, true), `TOTP code ${c} in the web app traffic`).toEqual([]);
       expect(new RegExp(`(?<![0-9])${c}(?![0-9])`).test(state), `TOTP code ${c} in the web app DOM or storage`).toBe(false);
     }
 

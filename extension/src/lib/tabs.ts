@@ -2,17 +2,17 @@
 
 export type LoadOutcome = 'loaded' | 'timeout' | 'closed';
 
-/**
- * Resolves when the tab next finishes loading a page ('complete' after 'loading'), when it is
- * closed, or after `timeoutMs`. Start watching BEFORE the action that navigates, so a fast page
- * cannot finish before the listener exists.
- */
 export interface LoadWatch {
   done: Promise<LoadOutcome>;
   /** Stop watching (resolves `done` with 'timeout'). */
   cancel(): void;
 }
 
+/**
+ * `done` resolves when the tab next finishes loading a page ('complete' after 'loading'; any
+ * 'complete' with `requireLoading` false), when it is closed, or after `timeoutMs`. Start watching
+ * BEFORE the action that navigates, so a fast page cannot finish before the listener exists.
+ */
 export function watchNextLoad(tabId: number, timeoutMs: number, requireLoading = true): LoadWatch {
   let cancel: () => void = () => undefined;
   const done = new Promise<LoadOutcome>((resolve) => {
