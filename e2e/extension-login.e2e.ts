@@ -177,4 +177,38 @@ describe('Log in through the browser extension', () => {
     // Control: the same search finds the password in the demo site's own traffic (it was filled there).
     expect(findIn(targetTraffic.exchanges, new URLSearchParams({ password: DEMO_SITE_PASSWORD }).toString())).not.toEqual([]);
   });
+
+  test('a device revoked under Trusted devices logs in no more, and the extension asks to connect again', async () => {
+    screenshotOnFailure('extension-revoked', () => [popup, web]);
+    const b = browser!;
+    expect(web, 'the first test left the web app open').toBeTruthy();
+    const page = web!;
+    await page.goto(`${server!.url}/accounts`);
+    await page.getByRole('heading', { level: 1, name: 'All accounts' }).waitFor();
+    await collectResults(page);
+
+    // Revoke it the way the Trusted devices list does (session + CSRF).
+    const revoked = await page.evaluate(async () => {
+      const session = (await (await fetch('/api/v1/session')).json()) as { csrfToken: string };
+      const list = (await (await fetch('/api/v1/me/devices')).json()) as { devices: Array<{ id: string }> };
+      const statuses: number[] = [];
+      for (const d of list.devices) {
+        statuses.push((await fetch(`/api/v1/me/devices/${d.id}`, { method: 'DELETE', headers: { 'X-CSRF-Token': session.csrfToken } })).status);
+      }
+      return statuses;
+    });
+    expect(revoked).toEqual([204]);
+
+    const pagesBefore = b.context.pages().length;
+    await accountCard(page, DEMO_ACCOUNT).waitFor();
+    await page.getByRole('button', { name: new RegExp(`Log in.*${DEMO_ACCOUNT}|^Log in$`) }).first().click();
+    const result = await eventually('the refused login result', async () => (await results(page)).find((r) => !r.ok));
+    expect(result).toMatchObject({ ok: false, code: 'device_revoked' });
+    // Refused before any login page was opened or filled.
+    expect(b.context.pages().length).toBe(pagesBefore);
+
+    // The extension forgot its token: the popup offers Connect again.
+    await popup!.reload();
+    await popup!.getByRole('button', { name: 'Connect' }).waitFor();
+  });
 });
