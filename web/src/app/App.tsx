@@ -16,6 +16,7 @@ import { PartnersPage } from '../features/partners/PartnersPage';
 import { ActivityPage } from '../features/activity/ActivityPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { MailboxPage } from '../features/mailbox/MailboxPage';
+import { ApprovePage } from '../features/devices/ApprovePage';
 import { AppShell } from './AppShell';
 
 function makeQueryClient() {
@@ -98,6 +99,7 @@ export function App() {
               <Route path="activity" element={<ActivityPage />} />
               <Route path="settings" element={<SettingsPage />} />
               <Route path="dev/mailbox" element={<MailboxPage />} />
+              <Route path="devices/approve" element={<ApprovePage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>

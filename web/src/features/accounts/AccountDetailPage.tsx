@@ -21,6 +21,7 @@ import { AppIcon } from './AppIcon';
 import { PartnerBadge } from './PartnerBadge';
 import { RequestAccessDialog, RequestAccessIcon } from './RequestAccessDialog';
 import { revealSecret, useAccount, useDeleteAccount, useRestoreAccount } from './api';
+import { LoginButton } from '../devices/LoginButton';
 
 /** How long a revealed or copied secret stays in memory. */
 const REVEAL_MS = 20_000;
@@ -254,6 +255,7 @@ export function AccountDetailPage() {
           </div>
         </div>
         <div className="page-actions">
+          {a.abilities.login && a.status === 'active' && a.loginUrl ? <LoginButton accountId={a.id} label={a.label} /> : null}
           {a.abilities.requestAccess && a.status === 'active' ? (
             <Button icon={<RequestAccessIcon />} onClick={() => setRequesting(true)}>
               Request share access

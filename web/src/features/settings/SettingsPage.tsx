@@ -14,6 +14,7 @@ import { useToast } from '../../components/Toast';
 import { useTitle } from '../../lib/hooks';
 import { useChangePassword, useMfaConfirm, useMfaDisable, useMfaEnrol, useSession } from '../auth/api';
 import { useRenameWorkspace, useWorkspace } from './api';
+import { TrustedDevicesCard } from '../devices/TrustedDevicesCard';
 
 const cleanCode = (s: string) => s.replace(/\s+/g, '');
 const CODE_HINT = 'Enter the 6-digit code from your authenticator app.';
@@ -365,6 +366,7 @@ export function SettingsPage() {
         <h2 style={{ marginTop: 8 }}>My security</h2>
         <PasswordCard />
         <MfaCard />
+        <TrustedDevicesCard />
       </div>
     </>
   );
