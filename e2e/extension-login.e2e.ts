@@ -145,7 +145,7 @@ describe('Log in through the browser extension', () => {
     const card = accountCard(web, DEMO_ACCOUNT);
     await card.waitFor();
     const targetOpened = b.context.waitForEvent('page');
-    await web.getByRole('button', { name: new RegExp(`Log in.*${DEMO_ACCOUNT}|^Log in$`) }).first().click();
+    await card.locator('..').getByRole('button', { name: `Log in to ${DEMO_ACCOUNT}` }).click();
     target = await targetOpened;
     const targetTraffic = recordPageTraffic(target);
 
@@ -154,6 +154,11 @@ describe('Log in through the browser extension', () => {
     await target.getByText(`Signed in as ${DEMO_SITE_USERNAME}`).waitFor();
     const result = await eventually('the login result posted to the web app', async () => (await results(web!)).find((r) => r.ok));
     expect(result).toMatchObject({ ok: true });
+    await web.getByText(`Opened “${DEMO_ACCOUNT}” in a new tab and filled the login.`).waitFor();
+
+    // Activity: the guest workspace's Admin sees the Log in on the shared account, with the device.
+    await web.goto(`${latchkey}/activity`);
+    await web.getByText(new RegExp(`logged in to “${DEMO_ACCOUNT}” with the extension \\(Chromium \\d+ on Linux\\)`)).first().waitFor();
 
     // --- The search: the web app's pages saw no password, no TOTP secret and no code. ---
     await webTraffic.settled();
@@ -178,30 +183,29 @@ describe('Log in through the browser extension', () => {
     expect(findIn(targetTraffic.exchanges, new URLSearchParams({ password: DEMO_SITE_PASSWORD }).toString())).not.toEqual([]);
   });
 
-  test('a device revoked under Trusted devices logs in no more, and the extension asks to connect again', async () => {
+  test('a device revoked under Settings → Trusted devices logs in no more, and the extension asks to connect again', async () => {
     screenshotOnFailure('extension-revoked', () => [popup, web]);
     const b = browser!;
     expect(web, 'the first test left the web app open').toBeTruthy();
     const page = web!;
+
+    // Settings → Trusted devices lists the paired browser with its browser and OS; revoke it there.
+    await page.goto(`${server!.url}/settings`);
+    const devices = page.getByRole('region', { name: 'Trusted devices' });
+    const revoke = devices.getByRole('button', { name: /^Revoke Chromium \d+ on Linux$/ });
+    await revoke.waitFor();
+    expect(await revoke.count()).toBe(1);
+    await revoke.click();
+    await page.getByRole('dialog', { name: 'Revoke this device?' }).getByRole('button', { name: 'Revoke', exact: true }).click();
+    await revoke.waitFor({ state: 'detached' });
+
     await page.goto(`${server!.url}/accounts`);
     await page.getByRole('heading', { level: 1, name: 'All accounts' }).waitFor();
     await collectResults(page);
-
-    // Revoke it the way the Trusted devices list does (session + CSRF).
-    const revoked = await page.evaluate(async () => {
-      const session = (await (await fetch('/api/v1/session')).json()) as { csrfToken: string };
-      const list = (await (await fetch('/api/v1/me/devices')).json()) as { devices: Array<{ id: string }> };
-      const statuses: number[] = [];
-      for (const d of list.devices) {
-        statuses.push((await fetch(`/api/v1/me/devices/${d.id}`, { method: 'DELETE', headers: { 'X-CSRF-Token': session.csrfToken } })).status);
-      }
-      return statuses;
-    });
-    expect(revoked).toEqual([204]);
-
     const pagesBefore = b.context.pages().length;
-    await accountCard(page, DEMO_ACCOUNT).waitFor();
-    await page.getByRole('button', { name: new RegExp(`Log in.*${DEMO_ACCOUNT}|^Log in$`) }).first().click();
+    const card = accountCard(page, DEMO_ACCOUNT);
+    await card.waitFor();
+    await card.locator('..').getByRole('button', { name: `Log in to ${DEMO_ACCOUNT}` }).click();
     const result = await eventually('the refused login result', async () => (await results(page)).find((r) => !r.ok));
     expect(result).toMatchObject({ ok: false, code: 'device_revoked' });
     // Refused before any login page was opened or filled.
