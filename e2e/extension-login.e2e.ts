@@ -155,6 +155,8 @@ describe('Log in through the browser extension', () => {
     const result = await eventually('the login result posted to the web app', async () => (await results(web!)).find((r) => r.ok));
     expect(result).toMatchObject({ ok: true });
     await web.getByText(`Opened “${DEMO_ACCOUNT}” in a new tab and filled the login.`).waitFor();
+    // The page as the Log in left it: DOM, storage and the extension's posted messages.
+    const afterLogin = await pageState(web);
 
     // Activity: the guest workspace's Admin sees the Log in on the shared account, with the device.
     await web.goto(`${latchkey}/activity`);
@@ -166,7 +168,8 @@ describe('Log in through the browser extension', () => {
     await targetTraffic.settled();
     const latchkeyExchanges = [...webTraffic.exchanges, ...approveTraffic.exchanges];
     expect(latchkeyExchanges.some((x) => x.url.startsWith(`${latchkey}/api/v1/accounts`)), 'the web app loaded its accounts').toBe(true);
-    const state = `${await pageState(web)}\n${await pageState(approve)}`;
+    const state = `${afterLogin}\n${await pageState(web)}\n${await pageState(approve)}`;
+    expect(afterLogin, 'the result message was captured').toContain('latchkey:login-result');
     expect(findIn(latchkeyExchanges, DEMO_SITE_PASSWORD), 'password in the web app traffic').toEqual([]);
     expect(findIn(latchkeyExchanges, DEMO_SITE_TOTP_SECRET), 'TOTP secret in the web app traffic').toEqual([]);
     expect(state).not.toContain(DEMO_SITE_PASSWORD);
