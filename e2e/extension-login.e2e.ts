@@ -186,6 +186,27 @@ describe('Log in through the browser extension', () => {
     expect(findIn(targetTraffic.exchanges, new URLSearchParams({ password: DEMO_SITE_PASSWORD }).toString())).not.toEqual([]);
   });
 
+  test('the popup offers the accounts for the site in the current tab and logs in right there', async () => {
+    screenshotOnFailure('extension-popup-login', () => [popup, target]);
+    expect(popup && target, 'the first test left the popup and the demo site open').toBeTruthy();
+    const site = target!;
+    // Sign out of the demo site, and make its tab the active one (the popup's "current tab").
+    await site.getByRole('button', { name: 'Sign out' }).click();
+    await site.waitForURL(`http://localhost:${demoPort}/login`);
+    await site.bringToFront();
+
+    await popup!.reload();
+    await popup!.getByRole('heading', { name: `Accounts for localhost:${demoPort}` }).waitFor();
+    const pagesBefore = browser!.context.pages().length;
+    await popup!.getByRole('button', { name: `Log in to ${DEMO_ACCOUNT}` }).click();
+
+    // Filled in place: the same tab goes through the password and TOTP steps to /home.
+    await site.waitForURL(`http://localhost:${demoPort}/home`, { timeout: 45_000 });
+    await site.getByText(`Signed in as ${DEMO_SITE_USERNAME}`).waitFor();
+    expect(browser!.context.pages().length).toBe(pagesBefore);
+    expect(await popup!.locator('#error').isHidden()).toBe(true);
+  });
+
   test('a device revoked under Settings → Trusted devices logs in no more, and the extension asks to connect again', async () => {
     screenshotOnFailure('extension-revoked', () => [popup, web]);
     const b = browser!;
