@@ -36,6 +36,25 @@ async function ticketFor(token: string, accountId: string) {
 const redeem = (token: string, ticket: string, origin = 'https://www.instagram.com') =>
   asDevice(t, token, { method: 'POST', url: '/api/v1/device/tickets/redeem', payload: { ticket, origin } });
 
+describe('OpenAPI', () => {
+  it('documents the device routes, with the device token as their security', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json() as { paths: Record<string, Record<string, { security?: unknown }>>; components: { securitySchemes: Record<string, unknown> } };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/devices/pairings',
+        '/api/v1/devices/pairings/{userCode}/approve',
+        '/api/v1/devices/pairings/{pairingId}/token',
+        '/api/v1/me/devices/{deviceId}',
+        '/api/v1/device/tickets/redeem',
+      ]),
+    );
+    expect(doc.paths['/api/v1/device/tickets/redeem']!.post!.security).toEqual([{ deviceToken: [] }]);
+    expect(doc.components.securitySchemes.deviceToken).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+});
+
 describe('pairing (device flow)', () => {
   it('refuses a bad body with 400 and an unknown code with 404', async () => {
     expectError(await startPairing(t, { browser: '', os: 'macOS' }), 400, 'validation_failed');

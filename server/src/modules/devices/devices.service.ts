@@ -75,7 +75,7 @@ type Refusal = { ok: false; reason: LoginAttemptReason; accountId: string | null
  * account; redemption re-checks everything under the ticket's row lock and only then asks the
  * vault for the secrets. The TOTP secret never leaves this function: only the current code does.
  */
-export function createDevicesService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault' | 'config'>) {
+export function createDevicesService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault' | 'config' | 'live'>) {
   const limits = {
     pairingStart: createWindowLimiter(deps.clock, PAIRING_START_RULE),
     pairingPoll: createWindowLimiter(deps.clock, PAIRING_POLL_RULE),
@@ -87,8 +87,8 @@ export function createDevicesService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
   /** A refused redemption: written to the trail in its own transaction, nothing else changes. */
   async function recordAttempt(device: DeviceActor, meta: RequestMeta, r: Refusal): Promise<never> {
     const now = deps.clock.now();
-    await inTransaction(deps.db, (tx) =>
-      recordActivity(
+    await inTransaction(deps.db, async (tx) => {
+      await recordActivity(
         tx,
         {
           type: 'Login attempt',
@@ -103,8 +103,9 @@ export function createDevicesService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
           },
         },
         { workspaceId: device.workspaceId, actor: { userId: device.userId, email: device.email }, accountId: r.accountId, meta, at: now },
-      ),
-    );
+      );
+      await deps.live.publish(tx, { workspaceIds: [device.workspaceId], topics: ['activity'] });
+    });
     throw new AppError(r.reason as ErrorCode, REFUSAL_MESSAGES[r.reason]);
   }
 
@@ -200,6 +201,7 @@ export function createDevicesService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
           { type: 'Device Paired', data: { deviceId: device.id, browser: device.browser, os: device.os } },
           { workspaceId: ctx.actor.workspaceId, actor: { userId: ctx.actor.userId, email: ctx.actor.email }, meta: ctx.meta, at: now },
         );
+        await deps.live.publish(tx, { workspaceIds: [ctx.actor.workspaceId], topics: ['activity'] });
         return presentTrustedDevice(device, ctx.actor.workspaceName);
       });
     },
@@ -259,6 +261,7 @@ export function createDevicesService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
           { type: 'Device Revoked', data: { deviceId: d.id, browser: d.browser, os: d.os } },
           { workspaceId: d.workspaceId, actor: { userId: ctx.actor.userId, email: ctx.actor.email }, meta: ctx.meta, at: now },
         );
+        await deps.live.publish(tx, { workspaceIds: [d.workspaceId], topics: ['activity'] });
       });
     },
 
@@ -362,6 +365,7 @@ export function createDevicesService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
             at: now,
           },
         );
+        await deps.live.publish(tx, { workspaceIds: [...new Set([account.workspaceId, device.workspaceId])], topics: ['activity'] });
         return { ok: true, value: { username: account.username, password, totp, loginUrl: account.loginUrl } };
       });
       if (!result.ok) return recordAttempt(device, meta, result);
