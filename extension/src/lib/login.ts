@@ -1,7 +1,7 @@
 import { ApiError, type LatchkeyApi } from './api';
 import { fillCredentialsInPage, fillTotpInPage, type CredentialsOutcome, type TotpOutcome } from './fill';
 import { ExtensionErrorCode, type Result } from './messages';
-import { tabOrigin, watchNextLoad, whenLoaded } from './tabs';
+import { tabOrigin, watchNextLoad, whenLoaded, type LoadOutcome } from './tabs';
 
 const PAGE_LOAD_MS = 20_000;
 const FIELD_WAIT_MS = 5_000;
@@ -44,13 +44,18 @@ export async function logIn(api: LatchkeyApi, target: LoginTarget): Promise<Resu
 
     const { ticket } = await api.createTicket(account.id);
 
-    const tab =
-      target.tabId !== null
-        ? await chrome.tabs.update(target.tabId, { url: loginUrl.href, active: true })
-        : await chrome.tabs.create({ url: loginUrl.href, active: true });
-    const tabId = tab?.id;
-    if (tabId === undefined) return fail(ExtensionErrorCode.TAB_CLOSED, 'The login tab could not be opened.');
-    if ((await whenLoaded(tabId, PAGE_LOAD_MS)) === 'closed') return fail(ExtensionErrorCode.TAB_CLOSED, 'The login tab was closed.');
+    let tabId: number | undefined;
+    let loaded: LoadOutcome;
+    if (target.tabId !== null) {
+      // Watch before navigating: the tab may already show this very page, finished loading.
+      const navigation = watchNextLoad(target.tabId, PAGE_LOAD_MS);
+      tabId = (await chrome.tabs.update(target.tabId, { url: loginUrl.href, active: true }))?.id;
+      loaded = await navigation.done;
+    } else {
+      tabId = (await chrome.tabs.create({ url: loginUrl.href, active: true })).id;
+      loaded = tabId === undefined ? 'closed' : await whenLoaded(tabId, PAGE_LOAD_MS);
+    }
+    if (tabId === undefined || loaded === 'closed') return fail(ExtensionErrorCode.TAB_CLOSED, 'The login tab was closed.');
 
     const origin = await tabOrigin(tabId);
     if (origin !== loginUrl.origin) {
