@@ -121,4 +121,26 @@ export default tseslint.config(
     files: ['server/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', serverBoundary] },
   },
+  // The browser extension (its own tsconfig with Chrome's types): browser globals; it talks to the
+  // server over HTTP only, like the web app.
+  {
+    files: ['extension/src/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser, chrome: 'readonly' } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: intoFolder('server'), message: 'extension/ talks to the API over HTTP; it may not import from server/. Put shared contracts in shared/.' },
+            { regex: intoFolder('web'), message: 'extension/ may not import from web/.' },
+          ],
+        },
+      ],
+    },
+  },
+  // Build scripts and the demo site's entry talk to a terminal.
+  {
+    files: ['extension/build.ts', 'demo-site/main.ts'],
+    rules: { 'no-console': 'off' },
+  },
 );

@@ -87,3 +87,17 @@ describe('other house rules', () => {
     expect(await ruleIds('server/src/__probe__.ts', 'export const f = (a: unknown) => a == 1;\n')).toContain('eqeqeq');
   });
 });
+
+describe('extension/ boundaries', () => {
+  it.each([
+    ['server/', "import { buildApp } from '../../server/src/app';\nexport const x = buildApp;"],
+    ['web/', "import { api } from '../../web/src/api/client';\nexport const x = api;"],
+  ])('extension/ may not import from %s', async (_label, code) => {
+    expect(await ruleIds('extension/src/__probe__.ts', code)).toContain(BOUNDARY);
+  });
+
+  it('extension/ may import shared contracts', async () => {
+    const code = "import { originOf } from '@shared/devices';\nexport const x = originOf;";
+    expect(await ruleIds('extension/src/__probe__.ts', code)).not.toContain(BOUNDARY);
+  });
+});

@@ -41,6 +41,8 @@ export async function startServer(env: Record<string, string> = {}, timeoutMs = 
       LATCHKEY_LOG_LEVEL: 'info',
       DATABASE_URL: '',
       LATCHKEY_SMTP_URL: '',
+      // No demo target site unless a test asks for one on a free port (8090 may be taken).
+      LATCHKEY_DEMO_SITE_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -30,7 +30,7 @@ export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export interface RegisteredRoute {
   method: string;
   url: string;
-  auth: 'public' | 'mfa_pending' | 'session';
+  auth: 'public' | 'mfa_pending' | 'session' | 'device';
   /** Reachable by a guest who has not turned on MFA yet (ADR 0012). */
   beforeGuestMfa: boolean;
 }
@@ -147,6 +147,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'latchkey_session' },
           csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
+          deviceToken: { type: 'http', scheme: 'bearer', description: 'A trusted device token (lkd_…), for /device routes' },
         },
       },
       security: [{ session: [], csrf: [] }],

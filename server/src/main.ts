@@ -19,6 +19,7 @@ import { createLiveHub } from './modules/live/live.hub';
 import { loadKeyring } from './modules/vault/keyring';
 import { createVault } from './modules/vault/vault.service';
 import { ensureWebBuild, type EnsureWebBuildResult } from './web-build';
+import { startDemoSite, type DemoSite } from '../../demo-site/server';
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -60,7 +61,15 @@ async function main(): Promise<void> {
     { database: database.driver, ms: Date.now() - started, webBuildMs: web.ms },
     `Latchkey is running at ${config.publicUrl}`,
   );
-  printBanner(config, { driver: database.driver, seconds: (Date.now() - started) / 1000, web: web.reason, demo, demoFile });
+  // The demo target site (demo-site/): the "Demo Analytics" account's login page, for trying the extension.
+  let demoSite: DemoSite | null = null;
+  if (config.demoSitePort !== 0) {
+    demoSite = await startDemoSite({ port: config.demoSitePort, host: config.host }).catch((err: unknown) => {
+      app.log.warn({ err, port: config.demoSitePort }, 'the demo target site did not start (set LATCHKEY_DEMO_SITE_PORT, or 0 to turn it off)');
+      return null;
+    });
+  }
+  printBanner(config, { driver: database.driver, seconds: (Date.now() - started) / 1000, web: web.reason, demo, demoFile, demoSite });
 
   if (config.devMailbox) {
     app.log.warn(
@@ -78,6 +87,7 @@ async function main(): Promise<void> {
     await outboxWorker.stop();
     await housekeeping.stop();
     await partnershipExpiry.stop();
+    await demoSite?.close();
     await app.close();
     await database.close();
     process.exit(0);
@@ -94,6 +104,8 @@ interface BannerInfo {
   demo: DemoLogin[] | null;
   /** Where earlier demo sign-ins are kept (data directory), if any. */
   demoFile: string | null;
+  /** The demo target site, when it runs. */
+  demoSite: DemoSite | null;
 }
 
 function printBanner(config: Config, info: BannerInfo): void {
@@ -108,6 +120,9 @@ function printBanner(config: Config, info: BannerInfo): void {
   if (info.web === 'skipped') lines.push('  Web app    served by Vite in development (npm run dev)');
   if (info.web === 'no-sources') lines.push('  Web app    not built (web/ has no sources yet): API only');
   if (info.web === 'failed') lines.push('  Web app    BUILD FAILED (see the error above): serving the API and any previous build');
+  if (info.demoSite) {
+    lines.push(`  Demo site  ${info.demoSite.url}/login  ("Demo Analytics": Log in to it through the browser extension, extension/README.md)`);
+  }
   if (info.demo) {
     lines.push('', ...formatDemoLogins(info.demo).split('\n').map((l) => `  ${l}`));
   } else if (info.demoFile) {

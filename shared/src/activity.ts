@@ -193,6 +193,40 @@ export const ActivityEventSchemas = {
   /** An account left the partner: every grant on it through the partner ended. */
   'Account Removed From Local Partner': z.object({ ...localPartnerRef, ...accountRef, endedGrants: z.number().int() }),
 
+  // ── Trusted devices and one-click log in (issue 5, ADR 0013). No secret and no ticket value is ever stored here. ──
+  /** A user approved a browser extension: it became a trusted device of theirs in this workspace. */
+  'Device Paired': z.object({ deviceId: z.string(), browser: z.string(), os: z.string() }),
+  /** A trusted device was revoked: its next request is refused. */
+  'Device Revoked': z.object({ deviceId: z.string(), browser: z.string(), os: z.string() }),
+  /** The extension filled an account's login page: username, password and (when set) the current TOTP code. */
+  'Log in': z.object({
+    ...accountRef,
+    deviceId: z.string(),
+    browser: z.string(),
+    os: z.string(),
+    ip: z.string().nullable().optional(),
+    totp: z.boolean(),
+  }),
+  /** A log in through the extension was refused; `reason` is the error code answered. */
+  'Login attempt': z.object({
+    accountLabel: z.string().optional(),
+    deviceId: z.string(),
+    browser: z.string(),
+    os: z.string(),
+    ip: z.string().nullable().optional(),
+    reason: z.enum([
+      'ticket_unknown',
+      'ticket_used',
+      'ticket_expired',
+      'ticket_wrong_device',
+      'ticket_origin_mismatch',
+      'ticket_access_revoked',
+      'device_revoked',
+    ]),
+    /** For ticket_origin_mismatch: the origin the extension tried to fill. */
+    origin: z.string().optional(),
+  }),
+
   /** The key-encryption key was rotated; data keys were re-wrapped. */
   'Encryption Key Rotated': z.object({ fromVersion: z.number().int(), toVersion: z.number().int() }),
 } as const;

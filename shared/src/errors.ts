@@ -57,6 +57,26 @@ export const ErrorCode = {
   UNAVAILABLE: 'unavailable',
   /** An unexpected server error; details are in the server log under the request id (500). */
   INTERNAL: 'internal_error',
+  /** Issue 5, trusted devices: the user already has the most active devices allowed (409). */
+  DEVICE_LIMIT_REACHED: 'device_limit_reached',
+  /** The pairing is past its 10 minutes, was denied, or its token was already delivered (410). */
+  PAIRING_EXPIRED: 'pairing_expired',
+  /** The device was revoked, or its user can no longer use the workspace: pair again (401). */
+  DEVICE_REVOKED: 'device_revoked',
+  /** No device has this token (401). */
+  DEVICE_UNKNOWN: 'device_unknown',
+  /** The fill ticket was already redeemed (409). */
+  TICKET_USED: 'ticket_used',
+  /** The fill ticket is past its 60 seconds (410). */
+  TICKET_EXPIRED: 'ticket_expired',
+  /** The fill ticket was issued to another device (403). */
+  TICKET_WRONG_DEVICE: 'ticket_wrong_device',
+  /** The page being filled is not on the account's login address (403). */
+  TICKET_ORIGIN_MISMATCH: 'ticket_origin_mismatch',
+  /** The user's access to the account ended after the ticket was issued (403). */
+  TICKET_ACCESS_REVOKED: 'ticket_access_revoked',
+  /** No fill ticket has this value (404). */
+  TICKET_UNKNOWN: 'ticket_unknown',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

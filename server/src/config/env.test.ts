@@ -34,3 +34,17 @@ describe('configuration: an empty variable means unset', () => {
     expect(out).not.toHaveProperty('UNRELATED');
   });
 });
+
+describe('configuration: the demo target site', () => {
+  it('refuses a port that is not one', () => {
+    expect(() => loadConfig(env({ LATCHKEY_DEMO_SITE_PORT: '70000' }))).toThrow(/LATCHKEY_DEMO_SITE_PORT/);
+    expect(() => loadConfig(env({ LATCHKEY_DEMO_SITE_PORT: 'eighty' }))).toThrow(/LATCHKEY_DEMO_SITE_PORT/);
+  });
+
+  it('runs on 8090 by default (also when empty), elsewhere when set, and not at all with 0', () => {
+    expect(loadConfig(env({})).demoSitePort).toBe(8090);
+    expect(loadConfig(env({ LATCHKEY_DEMO_SITE_PORT: '' })).demoSitePort).toBe(8090);
+    expect(loadConfig(env({ LATCHKEY_DEMO_SITE_PORT: '9191' })).demoSitePort).toBe(9191);
+    expect(loadConfig(env({ LATCHKEY_DEMO_SITE_PORT: '0' })).demoSitePort).toBe(0);
+  });
+});

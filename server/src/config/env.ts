@@ -38,6 +38,8 @@ export const EnvSchema = z.object({
   LATCHKEY_TRUST_PROXY: bool.default(false),
   /** A pending host-guest partnership request expires this many days after it was (re)sent (spec Q5). */
   LATCHKEY_PARTNERSHIP_REQUEST_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Port of the demo target site ("Demo Analytics", demo-site/) that `npm start` runs beside Latchkey; 0 disables it. */
+  LATCHKEY_DEMO_SITE_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -63,6 +65,8 @@ export interface Config {
   trustProxy: boolean;
   /** How long a pending partnership request lives before the expiry job ends it. */
   partnershipRequestTtlMs: number;
+  /** Port of the demo target site started beside Latchkey; 0: not started. */
+  demoSitePort: number;
 }
 
 /**
@@ -119,5 +123,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LATCHKEY_LOG_LEVEL,
     trustProxy: e.LATCHKEY_TRUST_PROXY,
     partnershipRequestTtlMs: e.LATCHKEY_PARTNERSHIP_REQUEST_TTL_DAYS * 86_400_000,
+    demoSitePort: e.LATCHKEY_DEMO_SITE_PORT,
   };
 }

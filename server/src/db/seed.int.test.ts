@@ -1,6 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../test/harness';
+import { DEMO_SITE_PASSWORD, DEMO_SITE_TOTP_SECRET, DEMO_SITE_USERNAME } from '../../../demo-site/credentials';
+import { createTestApp, sessionFor, type TestApp } from '../../test/harness';
+import { totpCodeAt } from '../modules/auth/totp';
+import { asDevice, pairDevice } from '../modules/devices/test-helpers';
 import { queryRows } from './client';
 import { formatDemoLogins, seedDemoData } from './seed';
 
@@ -21,8 +24,8 @@ describe('demo seed', () => {
       t.deps.db,
       sql`select (select count(*)::int from accounts) as accounts, (select count(*)::int from grants) as grants, (select count(*)::int from account_secrets) as secrets`,
     );
-    // 13 direct grants + 2 through the partnership + 1 through the local partner (checked below).
-    expect(counts).toEqual({ accounts: 7, grants: 16, secrets: 9 });
+    // 15 direct grants + 3 through the partnership + 1 through the local partner (checked below).
+    expect(counts).toEqual({ accounts: 8, grants: 19, secrets: 11 });
 
     // A printed sign-in works through the real route, and the Login-Only member sees what was shared.
     const leo = logins!.find((l) => l.email === 'leo@acme.test')!;
@@ -33,6 +36,7 @@ describe('demo seed', () => {
     expect((list.json() as { items: Array<{ label: string; myRole: string }> }).items.map((a) => [a.label, a.myRole])).toEqual([
       ['Acme Instagram', 'collaborator'],
       ['Acme TikTok', 'collaborator'],
+      ['Demo Analytics', 'collaborator'],
     ]);
 
     // One active partnership Acme Corp → Northwind Agency: Acme's Admin owns it, Northwind's Admin accepted it.
@@ -54,6 +58,7 @@ describe('demo seed', () => {
     expect(shared).toEqual([
       { label: 'Acme Facebook Ads', role: 'collaborator', grantee: 'nate@northwind.test' },
       { label: 'Acme LinkedIn Page', role: 'manager', grantee: 'nate@northwind.test' },
+      { label: 'Demo Analytics', role: 'collaborator', grantee: 'nate@northwind.test' },
     ]);
     const pending = await queryRows<{ label: string; target: string; status: string }>(
       t.deps.db,
@@ -94,6 +99,35 @@ describe('demo seed', () => {
     expect(printed.match(/Workspace: Acme Corp/g)).toHaveLength(1);
     expect(printed).toMatch(/^\s+Login-Only\s+leo@acme\.test\s+\S{18}$/m);
     expect(printed).toMatch(/^\s+Guest Admin\s+gina@brightside\.test\s+\S{18}$/m);
+  });
+
+  it('Demo Analytics carries the demo target site’s credentials, and Nate (guest Collaborator) logs in to it through a device', async () => {
+    const rows = await queryRows<{ id: string; login_url: string; username: string; workspace_id: string }>(
+      t.deps.db,
+      sql`select id, login_url, username, workspace_id from accounts where label = 'Demo Analytics'`,
+    );
+    expect(rows).toHaveLength(1);
+    const acc = rows[0]!;
+    expect(acc.login_url).toBe(`http://localhost:${t.deps.config.demoSitePort}/login`);
+    expect(acc.username).toBe(DEMO_SITE_USERNAME);
+    const [nate] = await queryRows<{ id: string; workspace_id: string }>(
+      t.deps.db,
+      sql`select u.id, m.workspace_id from users u join memberships m on m.user_id = u.id where u.email = 'nate@northwind.test'`,
+    );
+    const session = await sessionFor(t.deps, nate!.id, nate!.workspace_id);
+    const { token } = await pairDevice(t, session);
+    const tk = await asDevice(t, token, { method: 'POST', url: '/api/v1/device/tickets', payload: { accountId: acc.id } });
+    expect(tk.statusCode, tk.body).toBe(201);
+    const res = await asDevice(t, token, {
+      method: 'POST',
+      url: '/api/v1/device/tickets/redeem',
+      payload: { ticket: (tk.json() as { ticket: string }).ticket, origin: new URL(acc.login_url).origin },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json() as { username: string; password: string; totp: { code: string } };
+    expect(body.username).toBe(DEMO_SITE_USERNAME);
+    expect(body.password).toBe(DEMO_SITE_PASSWORD);
+    expect(body.totp.code).toBe(await totpCodeAt(DEMO_SITE_TOTP_SECRET, t.deps.clock.now()));
   });
 
   it('does nothing on a database that has data', async () => {

@@ -21,6 +21,10 @@ import { createMembersService } from '../modules/members/members.service';
 import { queryRows } from './client';
 import { outbox } from './schema/index';
 import { desc, eq, sql } from 'drizzle-orm';
+import { DEMO_SITE_PASSWORD, DEMO_SITE_TOTP_SECRET, DEMO_SITE_USERNAME } from '../../../demo-site/credentials';
+
+/** The account on the demo target site (issue 5): Leo (Login-Only) and Northwind's Nate hold it as Collaborators. */
+export const DEMO_ANALYTICS_LABEL = 'Demo Analytics';
 
 /**
  * Demo data for the quick start: a brand ("Acme Corp") and an agency ("Northwind Agency"), a member
@@ -52,6 +56,8 @@ interface AccountSpec {
   share?: Array<{ email: string; role: 'owner' | 'collaborator' }>;
   totp?: boolean;
   notes?: string;
+  /** Fixed demo credentials (the demo target site's); otherwise a random password and TOTP secret. */
+  fixed?: { password: string; totpSecret: string };
 }
 
 interface WorkspaceSpec {
@@ -105,6 +111,18 @@ const DEMO: WorkspaceSpec[] = [
         loginUrl: 'https://www.linkedin.com/login',
         username: 'social@acme.test',
         owner: 'adam@acme.test',
+      },
+      {
+        // The demo target site (demo-site/, ADR 0013): Log in through the extension works out of the box.
+        // Its login URL is set from the configured port below; shared into the Northwind partnership too.
+        label: DEMO_ANALYTICS_LABEL,
+        application: 'Demo Analytics',
+        loginUrl: 'http://localhost:8090/login',
+        username: DEMO_SITE_USERNAME,
+        owner: 'adam@acme.test',
+        share: [{ email: 'leo@acme.test', role: 'collaborator' }],
+        fixed: { password: DEMO_SITE_PASSWORD, totpSecret: DEMO_SITE_TOTP_SECRET },
+        notes: 'The demo target site started by npm start. Click Log in: the extension fills the password and the current code.',
       },
       {
         label: 'Acme Google Ads',
@@ -221,10 +239,10 @@ export async function seedDemoData(deps: AppDeps): Promise<DemoLogin[] | null> {
       const created = await accountsService.create(ctxFor(acc.owner), {
         label: acc.label,
         application: acc.application,
-        loginUrl: acc.loginUrl,
+        loginUrl: acc.label === DEMO_ANALYTICS_LABEL ? `http://localhost:${deps.config.demoSitePort || 8090}/login` : acc.loginUrl,
         username: acc.username,
-        password: `${randomBytes(12).toString('base64url')}!`,
-        ...(acc.totp ? { totpSecret: randomBase32(32) } : {}),
+        password: acc.fixed?.password ?? `${randomBytes(12).toString('base64url')}!`,
+        ...(acc.fixed ? { totpSecret: acc.fixed.totpSecret } : acc.totp ? { totpSecret: randomBase32(32) } : {}),
         notes: acc.notes ?? '',
         customFields: [],
       });
@@ -243,6 +261,7 @@ export async function seedDemoData(deps: AppDeps): Promise<DemoLogin[] | null> {
     share: [
       { accountId: accountIds.get('Acme LinkedIn Page')!, role: 'manager' },
       { accountId: accountIds.get('Acme Facebook Ads')!, role: 'collaborator' },
+      { accountId: accountIds.get(DEMO_ANALYTICS_LABEL)!, role: 'collaborator' },
     ],
     accessRequest: { accountId: accountIds.get('Acme LinkedIn Page')!, userId: northwind.userIdOf('nina@northwind.test') },
   });

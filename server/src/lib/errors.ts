@@ -27,6 +27,16 @@ const STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   unavailable: 503,
   internal_error: 500,
+  device_limit_reached: 409,
+  pairing_expired: 410,
+  device_revoked: 401,
+  device_unknown: 401,
+  ticket_used: 409,
+  ticket_expired: 410,
+  ticket_wrong_device: 403,
+  ticket_origin_mismatch: 403,
+  ticket_access_revoked: 403,
+  ticket_unknown: 404,
 };
 
 /**

@@ -4,6 +4,7 @@ import { accountsModule } from './accounts/index';
 import { activityModule } from './activity/index';
 import { authModule } from './auth/index';
 import { devMailboxModule } from './dev-mailbox/index';
+import { devicesModule } from './devices/index';
 import { healthModule } from './health/index';
 import { liveModule } from './live/index';
 import { localPartnersModule } from './local-partners/index';
@@ -16,4 +17,4 @@ import { workspacesModule } from './workspaces/index';
  * Every module's routes, registered under /api by app.ts. Add one line per module.
  * A module is a Fastify plugin taking { deps } and building its own services from them.
  */
-export const apiModules: Array<FastifyPluginAsync<{ deps: AppDeps }>> = [healthModule, authModule, accountsModule, workspacesModule, membersModule, activityModule, devMailboxModule, liveModule, partnershipAccessModule, partnershipsModule, localPartnersModule];
+export const apiModules: Array<FastifyPluginAsync<{ deps: AppDeps }>> = [healthModule, authModule, accountsModule, workspacesModule, membersModule, activityModule, devMailboxModule, liveModule, partnershipAccessModule, partnershipsModule, localPartnersModule, devicesModule];

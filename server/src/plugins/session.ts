@@ -11,6 +11,8 @@ import type { Actor, Ctx, RequestMeta } from '../lib/request-context';
 import { requestPath } from '../lib/request-path';
 import { hashToken, safeEqual } from '../lib/tokens';
 import { sessionsRepository, type LiveSession } from '../modules/auth/sessions.repository';
+import type { DeviceActor } from '../authz/devices';
+import { authenticateDevice } from '../modules/devices/device-auth';
 
 /**
  * Who may call a route. Deny by default: every /api/v1 route needs a full session unless its
@@ -18,8 +20,10 @@ import { sessionsRepository, type LiveSession } from '../modules/auth/sessions.r
  * - 'public': no session needed (sign-in, invite acceptance, health).
  * - 'mfa_pending': a session that passed the password but not yet MFA (finishing sign-in).
  * - 'session': a full session (the default).
+ * - 'device': a trusted device (the browser extension, ADR 0013): `Authorization: Bearer lkd_…`;
+ *   cookies are ignored and no CSRF token is needed (the token is not ambient).
  */
-export type RouteAuth = 'public' | 'mfa_pending' | 'session';
+export type RouteAuth = 'public' | 'mfa_pending' | 'session' | 'device';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -29,6 +33,8 @@ declare module 'fastify' {
      * it takes to turn MFA on (R-GU-04, ADR 0012). Everything else answers 403 mfa_enrolment_required.
      */
     beforeGuestMfa?: boolean;
+    /** Device routes only: a refused revoked device is also written to the trail as a "Login attempt". */
+    auditDeviceRefusal?: boolean;
   }
   interface FastifyRequest {
     /** The signed-in actor; set on every 'session' route (never null there). */
@@ -37,6 +43,8 @@ declare module 'fastify' {
     pendingSession: LiveSession | null;
     /** The raw session token from the cookie, when it resolved to a live session. */
     sessionToken: string | null;
+    /** The trusted device; set on every 'device' route (never null there). */
+    device: DeviceActor | null;
     meta: RequestMeta;
   }
 }
@@ -83,6 +91,7 @@ export const sessionPlugin = fp<SessionPluginOptions>(
     app.decorateRequest('actor', null);
     app.decorateRequest('pendingSession', null);
     app.decorateRequest('sessionToken', null);
+    app.decorateRequest('device', null);
     app.decorateRequest('meta', null as never);
 
     app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -93,6 +102,12 @@ export const sessionPlugin = fp<SessionPluginOptions>(
       };
       const isApi = requestPath(request).startsWith('/api/v1/');
       const auth: RouteAuth = request.routeOptions.config?.auth ?? (isApi ? 'session' : 'public');
+      if (auth === 'device') {
+        request.device = await authenticateDevice({ db, clock }, request.headers.authorization, request.meta, {
+          audit: request.routeOptions.config?.auditDeviceRefusal === true,
+        });
+        return;
+      }
 
       const token = request.cookies[cookieName];
       if (token && token.length <= 128) {

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../src/db/client';
+import { devicePairings, devices } from '../../src/db/schema/index';
+import { hashToken } from '../../src/lib/tokens';
 import { enqueueEmail } from '../../src/modules/email/outbox';
 import { createTestApp, sessionFor, TEST_PASSWORD, uniqueEmail, type TestApp, type TestSession } from '../harness';
 import { ACTORS, buildWorld, type ActorName, type World } from '../world';
@@ -227,7 +230,78 @@ const CASES: Case[] = [
 
   // Live updates (server-sent events): every member gets a stream of their own workspace.
   { route: 'GET /api/v1/live', request: async () => ({ url: '/api/v1/live' }), expect: members(200) },
+
+  // Trusted devices (issue 5, ADR 0013). Starting and polling a pairing are public (the poll
+  // secret is the credential); seeing, approving and denying one need a session: the code is the
+  // capability, any signed-in member may approve it for themselves.
+  { route: 'POST /api/v1/devices/pairings', request: async () => ({ url: '/api/v1/devices/pairings', body: { browser: 'Chrome', os: 'macOS' } }), expect: everyone(201) },
+  { route: 'GET /api/v1/devices/pairings/:userCode', request: async (w) => ({ url: `/api/v1/devices/pairings/${(await newPairing(w)).userCode}` }), expect: members(200) },
+  {
+    route: 'POST /api/v1/devices/pairings/:userCode/approve',
+    request: async (w) => ({ url: `/api/v1/devices/pairings/${(await newPairing(w)).userCode}/approve`, body: {} }),
+    expect: members(200),
+  },
+  {
+    route: 'POST /api/v1/devices/pairings/:userCode/deny',
+    request: async (w) => ({ url: `/api/v1/devices/pairings/${(await newPairing(w)).userCode}/deny`, body: {} }),
+    expect: members(204),
+  },
+  {
+    route: 'POST /api/v1/devices/pairings/:pairingId/token',
+    request: async (w) => {
+      const p = await newPairing(w);
+      return { url: `/api/v1/devices/pairings/${p.id}/token`, body: { pollSecret: p.pollSecret } };
+    },
+    expect: everyone(202),
+  },
+  { route: 'GET /api/v1/me/devices', request: async () => ({ url: '/api/v1/me/devices' }), expect: members(200) },
+  {
+    // Each actor revokes a device of their own.
+    route: 'DELETE /api/v1/me/devices/:deviceId',
+    request: async (w, a) => ({ url: `/api/v1/me/devices/${await newDevice(w, a)}` }),
+    expect: members(204),
+  },
+  // Device routes take only a device token (Authorization: Bearer): a session cookie opens none of them.
+  { route: 'GET /api/v1/device/me', request: async () => ({ url: '/api/v1/device/me' }), expect: everyone(401) },
+  { route: 'GET /api/v1/device/accounts', request: async () => ({ url: '/api/v1/device/accounts' }), expect: everyone(401) },
+  {
+    route: 'POST /api/v1/device/tickets',
+    request: async (w) => ({ url: '/api/v1/device/tickets', body: { accountId: (await w.newAccount()).id } }),
+    expect: everyone(401),
+  },
+  {
+    route: 'POST /api/v1/device/tickets/redeem',
+    request: async () => ({ url: '/api/v1/device/tickets/redeem', body: { ticket: `lkt_${randomBytes(32).toString('base64url')}`, origin: 'https://www.instagram.com' } }),
+    expect: everyone(401),
+  },
 ];
+
+/** A fresh pending pairing, inserted directly (the per-IP limit of the public route stays out of the table). */
+async function newPairing(w: World) {
+  const letters = 'BCDFGHJKLMNPQRSTVWXZ';
+  const code = Array.from(randomBytes(8), (b) => letters[b % letters.length]).join('');
+  const pollSecret = randomBytes(32).toString('base64url');
+  const now = new Date();
+  const [row] = await w.deps.db
+    .insert(devicePairings)
+    .values({ userCode: `${code.slice(0, 4)}-${code.slice(4)}`, pollSecretHash: hashToken(pollSecret), browser: 'Chrome', os: 'macOS', createdAt: now, expiresAt: new Date(now.getTime() + 600_000) })
+    .returning();
+  return { ...row!, pollSecret };
+}
+
+/** A fresh active device of the actor (in their workspace); a random id for anonymous. */
+async function newDevice(w: World, actor: ActorName): Promise<string> {
+  if (actor === 'anonymous') return crypto.randomUUID();
+  const workspaceId = actor === 'otherAdmin' ? w.b.workspaceId : w.a.workspaceId;
+  const userId = w.users[actor].userId;
+  const taken = await w.deps.db.select({ slot: devices.slot }).from(devices).where(and(eq(devices.userId, userId), isNull(devices.revokedAt)));
+  const slot = [...Array(20).keys()].map((i) => i + 1).find((n) => !taken.some((r) => r.slot === n))!;
+  const [row] = await w.deps.db
+    .insert(devices)
+    .values({ workspaceId, userId, tokenHash: hashToken(randomBytes(32).toString('base64url')), browser: 'Chrome', os: 'macOS', slot, activatedAt: new Date() })
+    .returning({ id: devices.id });
+  return row!.id;
+}
 
 /** Routes sent without the actor's cookie: signing in and accepting an invite as a new person. */
 const NO_COOKIE = new Set(['POST /api/v1/auth/login', 'POST /api/v1/invites/accept']);

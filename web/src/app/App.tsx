@@ -19,6 +19,7 @@ import { MailboxPage } from '../features/mailbox/MailboxPage';
 import { LocalPartnerPage } from '../features/local-partners/LocalPartnerPage';
 import { MfaSetupPage } from '../features/local-partners/GuestMfaSetup';
 import { ResetPasswordPage } from '../features/local-partners/ResetPasswordPage';
+import { ApprovePage } from '../features/devices/ApprovePage';
 import { AppShell } from './AppShell';
 
 function makeQueryClient() {
@@ -106,6 +107,7 @@ export function App() {
               <Route path="activity" element={<ActivityPage />} />
               <Route path="settings" element={<SettingsPage />} />
               <Route path="dev/mailbox" element={<MailboxPage />} />
+              <Route path="devices/approve" element={<ApprovePage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>

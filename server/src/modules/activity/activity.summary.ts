@@ -172,6 +172,25 @@ export function summarizeActivity(type: string, data: unknown, actorName: string
     }
     case 'Encryption Key Rotated':
       return `${who} rotated the encryption key (v${d.fromVersion} → v${d.toVersion})`;
+    case 'Device Paired':
+      return `${who} trusted a new device (${String(d.browser)} on ${String(d.os)})`;
+    case 'Device Revoked':
+      return `${who} revoked a trusted device (${String(d.browser)} on ${String(d.os)})`;
+    case 'Log in':
+      return `${who} logged in to ${acc} with the extension (${String(d.browser)} on ${String(d.os)})`;
+    case 'Login attempt': {
+      const why = {
+        ticket_unknown: 'unknown log-in ticket',
+        ticket_used: 'log-in ticket already used',
+        ticket_expired: 'log-in ticket expired',
+        ticket_wrong_device: 'log-in ticket from another device',
+        ticket_origin_mismatch: `page${d.origin ? ` ${String(d.origin)}` : ''} is not the account's login address`,
+        ticket_access_revoked: 'access to the account ended',
+        device_revoked: 'the device was revoked',
+      }[d.reason as string];
+      const target = d.accountLabel ? ` to ${acc}` : '';
+      return `${who} could not log in${target} with the extension (${why ?? String(d.reason)})`;
+    }
   }
   return `${who}: ${type}`;
 }

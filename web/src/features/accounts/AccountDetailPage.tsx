@@ -24,6 +24,7 @@ import { revealSecret, useAccount, useDeleteAccount, useRestoreAccount } from '.
 import { useSession } from '../auth/api';
 import { AccountGuestsTab } from '../local-partners/AccountGuestsTab';
 import { ShareWithGuestsDialog } from '../local-partners/LocalPartnerDialogs';
+import { LoginButton } from '../devices/LoginButton';
 
 /** How long a revealed or copied secret stays in memory. */
 const REVEAL_MS = 20_000;
@@ -263,6 +264,7 @@ export function AccountDetailPage() {
           </div>
         </div>
         <div className="page-actions">
+          {a.abilities.login && a.status === 'active' && a.loginUrl ? <LoginButton accountId={a.id} label={a.label} /> : null}
           {a.abilities.shareWithGuests && guestOf && a.status === 'active' ? (
             <Button onClick={() => setSharingWithGuests(true)}>Share access</Button>
           ) : null}

@@ -15,6 +15,7 @@ import { AppIcon } from './AppIcon';
 import { PartnerBadge, sharedByLabel } from './PartnerBadge';
 import { RequestAccessDialog, RequestAccessIcon } from './RequestAccessDialog';
 import { useAccountsList } from './api';
+import { LoginButton } from '../devices/LoginButton';
 
 /**
  * One account. The card is a link to the account; a host's account shared with my workspace
@@ -43,6 +44,9 @@ function AccountCard({ a, onRequestAccess }: { a: AccountSummaryDto; onRequestAc
           {a.status === 'deleted' ? <Badge tone="danger">Deleted</Badge> : null}
         </div>
       </Link>
+      {a.abilities.login && a.status === 'active' && a.loginUrl ? (
+        <LoginButton accountId={a.id} label={a.label} size="sm" className="account-card-login" />
+      ) : null}
       {canRequest ? (
         <div className="account-card-actions">
           <button

@@ -15,6 +15,7 @@ import { useTitle } from '../../lib/hooks';
 import { useCan, useChangePassword, useMfaConfirm, useMfaDisable, useMfaEnrol, useSession } from '../auth/api';
 import { CorporateDomainsCard } from '../local-partners/CorporateDomainsCard';
 import { useRenameWorkspace, useWorkspace } from './api';
+import { TrustedDevicesCard } from '../devices/TrustedDevicesCard';
 
 const cleanCode = (s: string) => s.replace(/\s+/g, '');
 const CODE_HINT = 'Enter the 6-digit code from your authenticator app.';
@@ -370,6 +371,7 @@ export function SettingsPage() {
         <h2 style={{ marginTop: 8 }}>My security</h2>
         <PasswordCard />
         <MfaCard />
+        <TrustedDevicesCard />
       </div>
     </>
   );
