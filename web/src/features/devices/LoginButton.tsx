@@ -73,8 +73,8 @@ export function ExtensionHelpDialog({ open, onClose }: { open: boolean; onClose:
       }
     >
       <ol className="extension-help">
-        <li>Install the Latchkey browser extension (ask your Admin for the package, or load the <code>extension</code> folder as an unpacked extension).</li>
-        <li>Open the extension and choose <strong>Pair with Latchkey</strong>. It shows a code like BCDF-GHJK and opens a page here.</li>
+        <li>Install the Latchkey browser extension (ask your Admin for the package, or build it with <code>npm run build</code> and load <code>extension/dist</code> as an unpacked extension).</li>
+        <li>Open the extension and choose <strong>Connect</strong>. It shows a code like BCDF-GHJK and opens a page here.</li>
         <li>Check the code and choose <strong>Approve this device</strong>. The browser then appears under <Link to="/settings">Settings → Trusted devices</Link>.</li>
         <li>Come back and choose <strong>Log in</strong> again.</li>
       </ol>
