@@ -56,7 +56,7 @@ describe('guests log in without seeing the password (R-HG-19)', () => {
     expect((await logIn(token, lp.sharedAccountId)).statusCode).toBe(200);
   });
 
-  it('a guest Collaborator of a host-guest partnership logs in to the host’s account; the host sees it', async () => {
+  it('a guest Collaborator of a host-guest partnership logs in to the host’s account; the host sees it, and a refused attempt too', async () => {
     const people = await createPartnerPeople(t.deps);
     const pair = await buildPair(people, 'active');
     const s = (await sessionOf(people, pair, 'guestCollaborator'))!;
@@ -66,6 +66,23 @@ describe('guests log in without seeing the password (R-HG-19)', () => {
     const [ev] = await t.deps.db.select().from(activityEvents).where(eq(activityEvents.type, 'Log in')).then((xs) => xs.filter((x) => (x.data as { deviceId: string }).deviceId === deviceId));
     expect(ev!.workspaceId).toBe(pair.host.workspaceId);
     expect(ev!.partnerWorkspaceId).toBe(pair.guest.workspaceId);
+    // A refused attempt on the host's account is the host's to see too, like the Log in.
+    const tk = await asDevice(t, token, { method: 'POST', url: '/api/v1/device/tickets', payload: { accountId: pair.sharedAccountId! } });
+    const { ticket } = tk.json() as { ticket: string };
+    expectError(
+      await asDevice(t, token, { method: 'POST', url: '/api/v1/device/tickets/redeem', payload: { ticket, origin: 'https://evil.example' } }),
+      403,
+      'ticket_origin_mismatch',
+    );
+    const attempts = await t.deps.db
+      .select()
+      .from(activityEvents)
+      .where(eq(activityEvents.type, 'Login attempt'))
+      .then((xs) => xs.filter((x) => (x.data as { deviceId: string }).deviceId === deviceId));
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]!.workspaceId).toBe(pair.host.workspaceId);
+    expect(attempts[0]!.partnerWorkspaceId).toBe(pair.guest.workspaceId);
+    expect(attempts[0]!.accountId).toBe(pair.sharedAccountId);
     // A guest member without a grant gets nothing.
     const other = (await sessionOf(people, pair, 'guestMember'))!;
     const dev = await pairDevice(t, other);

@@ -225,10 +225,14 @@ export const devicesRepository = {
     return row ?? null;
   },
 
-  async findAccountLabels(tx: Db, accountIds: string[]): Promise<Map<string, string>> {
+  /** Label and workspace of accounts named by this workspace's own ticket rows (the account may be a partner host's). */
+  async findAccountRefs(tx: Db, accountIds: string[]): Promise<Map<string, { label: string; workspaceId: string }>> {
     if (accountIds.length === 0) return new Map();
-    const rows = await tx.select({ id: accounts.id, label: accounts.label }).from(accounts).where(inArray(accounts.id, accountIds));
-    return new Map(rows.map((r) => [r.id, r.label]));
+    const rows = await tx
+      .select({ id: accounts.id, label: accounts.label, workspaceId: accounts.workspaceId })
+      .from(accounts)
+      .where(inArray(accounts.id, accountIds));
+    return new Map(rows.map((r) => [r.id, { label: r.label, workspaceId: r.workspaceId }]));
   },
 
   // ── Fill tickets ──

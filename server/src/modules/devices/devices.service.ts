@@ -67,7 +67,15 @@ function pairingLive(p: PairingRow, now: Date): boolean {
   return (p.state === 'pending' || p.state === 'approved') && p.expiresAt.getTime() > now.getTime();
 }
 
-type Refusal = { ok: false; reason: LoginAttemptReason; accountId: string | null; accountLabel: string | null; origin?: string };
+type Refusal = {
+  ok: false;
+  reason: LoginAttemptReason;
+  accountId: string | null;
+  accountLabel: string | null;
+  /** The account's workspace: a partner host's for an account shared through a partnership. */
+  accountWorkspaceId: string | null;
+  origin?: string;
+};
 
 /**
  * Trusted devices and fill tickets (issue 5, ADR 0013). Pairing follows RFC 8628; a device acts
@@ -87,6 +95,7 @@ export function createDevicesService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
   /** A refused redemption: written to the trail in its own transaction, nothing else changes. */
   async function recordAttempt(device: DeviceActor, meta: RequestMeta, r: Refusal): Promise<never> {
     const now = deps.clock.now();
+    const owner = r.accountWorkspaceId ?? device.workspaceId;
     await inTransaction(deps.db, async (tx) => {
       await recordActivity(
         tx,
@@ -102,9 +111,18 @@ export function createDevicesService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
             ...(r.origin !== undefined ? { origin: r.origin.slice(0, 200) } : {}),
           },
         },
-        { workspaceId: device.workspaceId, actor: { userId: device.userId, email: device.email }, accountId: r.accountId, meta, at: now },
+        {
+          // Like "Log in": the account's workspace keeps the trail, so a host sees refused attempts on
+          // the accounts it shared; the guest workspace sees them as the partner workspace.
+          workspaceId: owner,
+          partnerWorkspaceId: owner === device.workspaceId ? null : device.workspaceId,
+          actor: { userId: device.userId, email: device.email },
+          accountId: r.accountId,
+          meta,
+          at: now,
+        },
       );
-      await deps.live.publish(tx, { workspaceIds: [device.workspaceId], topics: ['activity'] });
+      await deps.live.publish(tx, { workspaceIds: [...new Set([owner, device.workspaceId])], topics: ['activity'] });
     });
     throw new AppError(r.reason as ErrorCode, REFUSAL_MESSAGES[r.reason]);
   }
@@ -321,13 +339,14 @@ export function createDevicesService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
       const result = await inTransaction(deps.db, async (tx): Promise<Refusal | { ok: true; value: RedeemFillTicketResponse }> => {
         const now = deps.clock.now();
         const t = await repo.lockTicket(tx, device.workspaceId, hashToken(input.ticket));
-        if (!t) return { ok: false, reason: 'ticket_unknown', accountId: null, accountLabel: null };
-        const labels = await repo.findAccountLabels(tx, [t.accountId]);
+        if (!t) return { ok: false, reason: 'ticket_unknown', accountId: null, accountLabel: null, accountWorkspaceId: null };
+        const ref = (await repo.findAccountRefs(tx, [t.accountId])).get(t.accountId);
         const refuse = (reason: LoginAttemptReason, extra: { origin?: string } = {}): Refusal => ({
           ok: false,
           reason,
           accountId: t.accountId,
-          accountLabel: labels.get(t.accountId) ?? null,
+          accountLabel: ref?.label ?? null,
+          accountWorkspaceId: ref?.workspaceId ?? null,
           ...extra,
         });
         if (t.usedAt) return refuse('ticket_used');
