@@ -38,6 +38,12 @@ export const EnvSchema = z.object({
   LATCHKEY_TRUST_PROXY: bool.default(false),
   /** A pending host-guest partnership request expires this many days after it was (re)sent (spec Q5). */
   LATCHKEY_PARTNERSHIP_REQUEST_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Native partners (ADR 0014): the platform API base URLs. Tests and demos point them at local fakes. */
+  LATCHKEY_META_API_URL: z.url().default('https://graph.facebook.com/v23.0'),
+  LATCHKEY_TIKTOK_API_URL: z.url().default('https://business-api.tiktok.com/open_api/v1.3'),
+  LATCHKEY_PINTEREST_API_URL: z.url().default('https://api.pinterest.com/v5'),
+  /** Hours between the daily syncs of every onboarded native partner (0 turns the schedule off). */
+  LATCHKEY_NATIVE_SYNC_INTERVAL_HOURS: z.coerce.number().int().min(0).max(24 * 7).default(24),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -63,6 +69,10 @@ export interface Config {
   trustProxy: boolean;
   /** How long a pending partnership request lives before the expiry job ends it. */
   partnershipRequestTtlMs: number;
+  /** Platform API base URLs for native partners (no trailing slash). */
+  nativeApiUrls: { meta: string; tiktok: string; pinterest: string };
+  /** Interval of the scheduled native partner sync; 0 = off. */
+  nativeSyncIntervalMs: number;
 }
 
 /**
@@ -119,5 +129,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LATCHKEY_LOG_LEVEL,
     trustProxy: e.LATCHKEY_TRUST_PROXY,
     partnershipRequestTtlMs: e.LATCHKEY_PARTNERSHIP_REQUEST_TTL_DAYS * 86_400_000,
+    nativeApiUrls: {
+      meta: e.LATCHKEY_META_API_URL.replace(/\/+$/, ''),
+      tiktok: e.LATCHKEY_TIKTOK_API_URL.replace(/\/+$/, ''),
+      pinterest: e.LATCHKEY_PINTEREST_API_URL.replace(/\/+$/, ''),
+    },
+    nativeSyncIntervalMs: e.LATCHKEY_NATIVE_SYNC_INTERVAL_HOURS * 3_600_000,
   };
 }

@@ -5,3 +5,4 @@ export * from './activity';
 export * from './outbox';
 export * from './partnerships';
 export * from './local-partners';
+export * from './native-partners';
