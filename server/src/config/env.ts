@@ -39,7 +39,7 @@ export const EnvSchema = z.object({
   /** A pending host-guest partnership request expires this many days after it was (re)sent (spec Q5). */
   LATCHKEY_PARTNERSHIP_REQUEST_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** Native partners (ADR 0014): the platform API base URLs. Tests and demos point them at local fakes. */
-  LATCHKEY_META_API_URL: z.url().default('https://graph.facebook.com/v23.0'),
+  LATCHKEY_META_API_URL: z.url().default('https://graph.facebook.com/v25.0'),
   LATCHKEY_TIKTOK_API_URL: z.url().default('https://business-api.tiktok.com/open_api/v1.3'),
   LATCHKEY_PINTEREST_API_URL: z.url().default('https://api.pinterest.com/v5'),
   /** Hours between the daily syncs of every onboarded native partner (0 turns the schedule off). */

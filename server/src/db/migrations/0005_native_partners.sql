@@ -83,6 +83,7 @@ CREATE TABLE "native_people" (
 	"first_seen_at" timestamp with time zone NOT NULL,
 	"last_seen_at" timestamp with time zone NOT NULL,
 	"removed_at" timestamp with time zone,
+	"appeared_job_id" uuid,
 	"stale" boolean DEFAULT false NOT NULL
 );
 --> statement-breakpoint

@@ -169,6 +169,8 @@ export const nativePeople = pgTable(
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
     /** Seen on none of our assets at the last successful sync. */
     removedAt: timestamp('removed_at', { withTimezone: true }),
+    /** The sync in which the person (re)appeared on our assets: "new people" of that sync's diff. */
+    appearedJobId: uuid('appeared_job_id'),
     /** The credential was disconnected: kept as last seen until the next successful sync (spec Q23). */
     stale: boolean('stale').notNull().default(false),
   },
