@@ -5,13 +5,17 @@ import { AppError } from '../../lib/errors';
 import { ConnectorError, createConnector, type ConnectorOptions, type NativeConnector } from './connectors/index';
 
 /** Test and benchmark hooks for the connectors (fetch, sleep, page size); production passes none. */
-export type NativeConnectorOverrides = Partial<Pick<ConnectorOptions, 'fetch' | 'sleep' | 'maxRetries' | 'pageSize' | 'random' | 'timeoutMs'>>;
+export type NativeConnectorOverrides = Partial<Pick<ConnectorOptions, 'fetch' | 'sleep' | 'maxRetries' | 'pageSize' | 'random' | 'timeoutMs'>> & {
+  /** Replace the connector factory (tests that script the platform in memory). */
+  create?: typeof createConnector;
+};
 
 type Deps = Pick<AppDeps, 'config'> & { nativeConnectors?: NativeConnectorOverrides };
 
 /** A connector on the configured base URL (real host by default, a fake in tests). */
 export function connectorFor(deps: Deps, platform: NativePlatform, token: string, businessId: string): NativeConnector {
-  return createConnector(platform, { ...deps.nativeConnectors, baseUrl: deps.config.nativeApiUrls[platform], token, businessId });
+  const { create = createConnector, ...options } = deps.nativeConnectors ?? {};
+  return create(platform, { ...options, baseUrl: deps.config.nativeApiUrls[platform], token, businessId });
 }
 
 /** A product-words reason for a connector failure, never with the token. */
@@ -47,3 +51,7 @@ export function platformError(err: unknown, platform: NativePlatform, whose: 'hu
 }
 
 export const isRetryable = (err: unknown): err is ConnectorError => err instanceof ConnectorError && err.retryable;
+
+/** Associated data of sealed tokens: the vault binds each to its hub or partner row. */
+export const hubPurpose = (hubId: string) => `native-hub:${hubId}`;
+export const partnerPurpose = (partnerId: string) => `native-partner:${partnerId}`;

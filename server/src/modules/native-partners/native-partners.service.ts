@@ -32,15 +32,13 @@ import type { Ctx } from '../../lib/request-context';
 import { inTransaction, isUniqueViolation } from '../../lib/tx';
 import { recordActivity } from '../activity/activity.recorder';
 import type { DiscoveredPartner, HubCheck, SharedAsset } from './connectors/index';
-import { connectorFor, platformError } from './native-partners.platform';
+import { connectorFor, hubPurpose, partnerPurpose, platformError } from './native-partners.platform';
 import { presentAsset, presentGuestUser, presentHub, presentJob, presentPartner, presentPerson } from './native-partners.presenter';
 import { nativePartnersRepository as repo, type HubOwnerRow, type NativeHubRow, type NativePartnerRow } from './native-partners.repository';
 import { getNativeSyncWorker } from './native-partners.sync';
 
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'vault' | 'config' | 'live' | 'nativeConnectors'>;
 
-export const hubPurpose = (hubId: string) => `native-hub:${hubId}`;
-export const partnerPurpose = (partnerId: string) => `native-partner:${partnerId}`;
 
 const hubNotFound = (id: string) => notFound(`Business hub "${id}"`);
 const partnerNotFound = (id: string) => notFound(`Native partner "${id}"`);

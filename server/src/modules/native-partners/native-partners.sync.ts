@@ -10,7 +10,7 @@ import { recordActivity } from '../activity/activity.recorder';
 import { enqueueEmail } from '../email/outbox';
 import type { AssetType, NativeConnector, SharedAsset } from './connectors/index';
 import { accessAppearedEmail, type AppearedLine } from './native-partners.emails';
-import { connectorFor, connectorReason, isRetryable } from './native-partners.platform';
+import { connectorFor, connectorReason, hubPurpose, isRetryable, partnerPurpose } from './native-partners.platform';
 import { nativePartnersRepository as repo, type NativePartnerRow, type NativeSyncJobRow, type SyncStatus } from './native-partners.repository';
 
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'vault' | 'config' | 'live' | 'nativeConnectors'>;
@@ -30,8 +30,6 @@ const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).
 /** A job stops with a reason in product words (never a token). */
 class JobStopped extends Error {}
 
-const hubPurpose = (hubId: string) => `native-hub:${hubId}`;
-const partnerPurpose = (partnerId: string) => `native-partner:${partnerId}`;
 
 /**
  * Run one claimed sync job (status already `running`). Platform calls happen between short
