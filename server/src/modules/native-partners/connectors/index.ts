@@ -1,3 +1,4 @@
+import { createMetaConnector } from './meta';
 import { ConnectorError, type ConnectorOptions, type NativeConnector, type NativePlatform } from './types';
 
 export * from './types';
@@ -11,7 +12,9 @@ export const DEFAULT_BASE_URLS: Record<NativePlatform, string> = {
 };
 
 export function createConnector(platform: NativePlatform, options: ConnectorOptions): NativeConnector {
-  // Filled in as each connector lands (meta.ts, tiktok.ts, pinterest.ts).
-  void options;
+  switch (platform) {
+    case 'meta':
+      return createMetaConnector({ ...options, baseUrl: options.baseUrl ?? DEFAULT_BASE_URLS.meta });
+  }
   throw new ConnectorError(platform, 'platform_error', `The ${platform} connector is not built yet.`);
 }
