@@ -1,12 +1,13 @@
 import type { NativePlatform } from '../../../src/modules/native-partners/connectors/types';
 import { metaHandler } from './meta';
+import { tiktokHandler } from './tiktok';
 import { startFakeServer, type FakePlatformServer, type PlatformHandler } from './server';
 import type { FakeWorld } from './world';
 
 export type { FakePlatformServer, FakeRequestLog, FailureKind, FailureOptions } from './server';
 export type * from './world';
 
-const HANDLERS: Partial<Record<NativePlatform, PlatformHandler>> = { meta: metaHandler };
+const HANDLERS: Partial<Record<NativePlatform, PlatformHandler>> = { meta: metaHandler, tiktok: tiktokHandler };
 
 /**
  * A real `node:http` server on 127.0.0.1:<random port> speaking one platform's documented API

@@ -1,4 +1,5 @@
 import { createMetaConnector } from './meta';
+import { createTikTokConnector } from './tiktok';
 import { ConnectorError, type ConnectorOptions, type NativeConnector, type NativePlatform } from './types';
 
 export * from './types';
@@ -15,6 +16,8 @@ export function createConnector(platform: NativePlatform, options: ConnectorOpti
   switch (platform) {
     case 'meta':
       return createMetaConnector({ ...options, baseUrl: options.baseUrl ?? DEFAULT_BASE_URLS.meta });
+    case 'tiktok':
+      return createTikTokConnector({ ...options, baseUrl: options.baseUrl ?? DEFAULT_BASE_URLS.tiktok });
   }
   throw new ConnectorError(platform, 'platform_error', `The ${platform} connector is not built yet.`);
 }
