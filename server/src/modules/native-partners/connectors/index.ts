@@ -1,3 +1,5 @@
+import { createMetaConnector } from './meta';
+import { createTikTokConnector } from './tiktok';
 import { ConnectorError, type ConnectorOptions, type NativeConnector, type NativePlatform } from './types';
 
 export * from './types';
@@ -11,7 +13,11 @@ export const DEFAULT_BASE_URLS: Record<NativePlatform, string> = {
 };
 
 export function createConnector(platform: NativePlatform, options: ConnectorOptions): NativeConnector {
-  // Filled in as each connector lands (meta.ts, tiktok.ts, pinterest.ts).
-  void options;
+  switch (platform) {
+    case 'meta':
+      return createMetaConnector({ ...options, baseUrl: options.baseUrl ?? DEFAULT_BASE_URLS.meta });
+    case 'tiktok':
+      return createTikTokConnector({ ...options, baseUrl: options.baseUrl ?? DEFAULT_BASE_URLS.tiktok });
+  }
   throw new ConnectorError(platform, 'platform_error', `The ${platform} connector is not built yet.`);
 }
