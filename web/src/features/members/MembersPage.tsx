@@ -19,6 +19,7 @@ import { useTitle } from '../../lib/hooks';
 import { ASSIGNABLE_WORKSPACE_ROLES, WORKSPACE_ROLE_DESCRIPTIONS } from '../../lib/roles';
 import { zodFieldErrors } from '../../lib/zod-errors';
 import { useCan } from '../auth/api';
+import { NativeGuestUsers } from '../native-partners/NativeGuestUsers';
 import { useChangeMemberRole, useInvite, useMembers, useRemoveMember, useResendInvite, useRevokeInvite } from './api';
 
 function InviteDialog({ onClose }: { onClose: () => void }) {
@@ -340,6 +341,7 @@ export function MembersPage() {
           ) : null}
         </>
       )}
+      <NativeGuestUsers />
       {inviting ? <InviteDialog onClose={() => setInviting(false)} /> : null}
     </>
   );

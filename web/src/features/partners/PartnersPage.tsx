@@ -10,6 +10,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { Loading } from '../../components/Spinner';
 import { useTitle } from '../../lib/hooks';
 import { useCan } from '../auth/api';
+import { NativePartnersSection } from '../native-partners/NativePartnersSection';
 import { AddPartnerDialog } from './AddPartnerDialog';
 import { usePartnerships } from './api';
 import { AcceptDialog, DeclineDialog } from './PartnershipDialogs';
@@ -199,6 +200,7 @@ export function PartnersPage() {
           )}
         </>
       )}
+      <NativePartnersSection />
       {adding ? (
         <AddPartnerDialog
           onClose={() => setAdding(false)}
