@@ -1,4 +1,4 @@
-import { ACCESS_LEVEL_LABELS, NATIVE_HUB_LABELS, NativePlatformSchema } from '@shared/native-partners';
+import { ACCESS_LEVEL_LABELS, NATIVE_PLATFORM_LABELS, NativePlatformSchema } from '@shared/native-partners';
 import { Badge } from '../../components/Badge';
 import { useCan } from '../auth/api';
 import { useNativeGuestUsers } from './api';
@@ -19,7 +19,7 @@ export function NativeGuestUsers() {
         .map((platform) => (
           <section key={platform} className="card" aria-labelledby={`native-guests-${platform}`}>
             <div className="card-header">
-              <h2 id={`native-guests-${platform}`}>{NATIVE_HUB_LABELS[platform]} guest users</h2>
+              <h2 id={`native-guests-${platform}`}>{NATIVE_PLATFORM_LABELS[platform]} Business guest users</h2>
               <p className="muted">People of your native partners on your assets, as of the last sync. Their roles are managed on the platform.</p>
             </div>
             <div className="table-wrap">
