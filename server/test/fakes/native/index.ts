@@ -1,5 +1,6 @@
 import type { NativePlatform } from '../../../src/modules/native-partners/connectors/types';
 import { metaHandler } from './meta';
+import { pinterestHandler } from './pinterest';
 import { tiktokHandler } from './tiktok';
 import { startFakeServer, type FakePlatformServer, type PlatformHandler } from './server';
 import type { FakeWorld } from './world';
@@ -7,7 +8,7 @@ import type { FakeWorld } from './world';
 export type { FakePlatformServer, FakeRequestLog, FailureKind, FailureOptions } from './server';
 export type * from './world';
 
-const HANDLERS: Partial<Record<NativePlatform, PlatformHandler>> = { meta: metaHandler, tiktok: tiktokHandler };
+const HANDLERS: Record<NativePlatform, PlatformHandler> = { meta: metaHandler, tiktok: tiktokHandler, pinterest: pinterestHandler };
 
 /**
  * A real `node:http` server on 127.0.0.1:<random port> speaking one platform's documented API
@@ -15,7 +16,5 @@ const HANDLERS: Partial<Record<NativePlatform, PlatformHandler>> = { meta: metaH
  * (`…/v25.0`, `…/open_api/v1.3`, `…/v5`): pass it as the connector's `baseUrl`.
  */
 export function createFakeNativePlatform(platform: NativePlatform, world: FakeWorld): Promise<FakePlatformServer> {
-  const handler = HANDLERS[platform];
-  if (!handler) throw new Error(`No fake for ${platform} yet.`);
-  return startFakeServer(handler, world);
+  return startFakeServer(HANDLERS[platform], world);
 }
