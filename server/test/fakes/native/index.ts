@@ -13,8 +13,11 @@ const HANDLERS: Record<NativePlatform, PlatformHandler> = { meta: metaHandler, t
 /**
  * A real `node:http` server on 127.0.0.1:<random port> speaking one platform's documented API
  * over `world` (mutable: tests change it between calls). `baseUrl` includes the API version
- * (`…/v25.0`, `…/open_api/v1.3`, `…/v5`): pass it as the connector's `baseUrl`.
+ * (`…/v25.0`, `…/open_api/v1.3`, `…/v5`): pass it as the connector's `baseUrl`. `port` 0 (default)
+ * picks a free port.
  */
-export function createFakeNativePlatform(platform: NativePlatform, world: FakeWorld): Promise<FakePlatformServer> {
-  return startFakeServer(HANDLERS[platform], world);
+export function createFakeNativePlatform(platform: NativePlatform, world: FakeWorld, options: { port?: number } = {}): Promise<FakePlatformServer> {
+  return startFakeServer(HANDLERS[platform], world, options.port ?? 0);
 }
+
+export { sampleWorld, largeWorld, type SampleWorld } from './sample';
