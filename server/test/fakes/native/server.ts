@@ -68,7 +68,7 @@ export interface FakePlatformServer {
   close(): Promise<void>;
 }
 
-export async function startFakeServer(handler: PlatformHandler, world: FakeWorld): Promise<FakePlatformServer> {
+export async function startFakeServer(handler: PlatformHandler, world: FakeWorld, port = 0): Promise<FakePlatformServer> {
   const requests: FakeRequestLog[] = [];
   const failures: { kind: FailureKind; options: FailureOptions }[] = [];
   const ctx: FakeContext = { world, pageSizeCap: undefined, baseUrl: '' };
@@ -114,9 +114,11 @@ export async function startFakeServer(handler: PlatformHandler, world: FakeWorld
     send(res, out);
   });
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  ctx.baseUrl = `http://127.0.0.1:${port}${handler.versionPrefix}`;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  ctx.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${handler.versionPrefix}`;
 
   return {
     baseUrl: ctx.baseUrl,

@@ -1,4 +1,5 @@
 import { createMetaConnector } from './meta';
+import { createPinterestConnector } from './pinterest';
 import { createTikTokConnector } from './tiktok';
 import { ConnectorError, type ConnectorOptions, type NativeConnector, type NativePlatform } from './types';
 
@@ -18,6 +19,8 @@ export function createConnector(platform: NativePlatform, options: ConnectorOpti
       return createMetaConnector({ ...options, baseUrl: options.baseUrl ?? DEFAULT_BASE_URLS.meta });
     case 'tiktok':
       return createTikTokConnector({ ...options, baseUrl: options.baseUrl ?? DEFAULT_BASE_URLS.tiktok });
+    case 'pinterest':
+      return createPinterestConnector({ ...options, baseUrl: options.baseUrl ?? DEFAULT_BASE_URLS.pinterest });
   }
-  throw new ConnectorError(platform, 'platform_error', `The ${platform} connector is not built yet.`);
+  throw new ConnectorError(platform, 'platform_error', `There is no connector for ${String(platform)}.`);
 }
