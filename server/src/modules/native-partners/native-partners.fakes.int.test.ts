@@ -48,12 +48,13 @@ function fakeWorld(): FakeWorld {
   };
 }
 
-const ROLES: Record<string, { analyze: string[]; manage: string[] }> = {
+const ROLES: Record<NativePlatform, { analyze: string[]; manage: string[] }> = {
   meta: { analyze: ['ANALYZE'], manage: ['MANAGE'] },
   tiktok: { analyze: ['ANALYST'], manage: ['ADMIN'] },
+  pinterest: { analyze: ['ANALYST'], manage: ['ADMIN'] },
 };
 
-describe.each(['meta', 'tiktok'] as NativePlatform[])('native partners against the %s fake platform', (platform) => {
+describe.each(['meta', 'tiktok', 'pinterest'] as NativePlatform[])('native partners against the %s fake platform', (platform) => {
   let t: TestApp;
   let fake: FakePlatformServer;
   let w: LocalPartnerWorld;
