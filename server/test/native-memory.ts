@@ -26,11 +26,13 @@ export interface MemoryWorld {
   businesses: Record<string, MemoryBusiness>;
   /** Errors thrown by the next calls, in order (e.g. a retryable rate limit). */
   failNext: Array<{ kind: ConnectorErrorKind; retryable?: boolean }>;
+  /** Fail the first call whose name contains `call` (e.g. 'people page_222'), once. */
+  failOn: Array<{ call: string; kind: ConnectorErrorKind }>;
   calls: string[];
 }
 
 export function memoryWorld(platform: NativePlatform = 'meta'): MemoryWorld {
-  return { platform, businesses: {}, failNext: [], calls: [] };
+  return { platform, businesses: {}, failNext: [], failOn: [], calls: [] };
 }
 
 /** The connector factory to put in deps.nativeConnectors.create. */
@@ -40,6 +42,11 @@ export function memoryConnectors(world: MemoryWorld): NativeConnectorOverrides {
     create(platform, options): NativeConnector {
       const open = (what: string) => {
         world.calls.push(`${what} ${options.businessId}`);
+        const at = world.failOn.findIndex((f) => `${what} ${options.businessId}`.includes(f.call));
+        if (at >= 0) {
+          const [f] = world.failOn.splice(at, 1);
+          throw new ConnectorError(platform, f!.kind, `scripted ${f!.kind}`);
+        }
         const fail = world.failNext.shift();
         if (fail) throw new ConnectorError(platform, fail.kind, `scripted ${fail.kind}`, fail.retryable === undefined ? {} : { retryable: fail.retryable });
         const b = world.businesses[options.businessId];

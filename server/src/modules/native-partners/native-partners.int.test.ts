@@ -284,14 +284,30 @@ describe('syncing', () => {
     world.businesses[PARTNER]!.tokens = [PARTNER_TOKEN];
   });
 
+  it('what a stopped sync wrote is reported by the next completed sync, once', async () => {
+    const assets = world.businesses[HUB]!.partners[0]!.assets;
+    (assets[0]!.people as Array<{ externalId: string; name: string; roles: string[] }>).push({ externalId: 'u-dora', name: 'Dora Data', roles: ['ANALYZE'] });
+    world.failOn.push({ call: 'people page_222', kind: 'token_invalid' }); // after act_111 was written
+    const sync = async () => {
+      const res = await as(w.sessions.admin, 'POST', `/native-partners/${partner.id}/sync`);
+      await idle();
+      return ((await as(w.sessions.admin, 'GET', `/native-sync-jobs/${(res.json() as NativeSyncJobDto).id}`)).json() as NativeSyncJobDto).status;
+    };
+    expect(await sync()).toBe('not_completed');
+    expect(await sync()).toBe('completed');
+    expect(await sync()).toBe('completed');
+    const dora = (await eventsOf('Native Partner Person Added')).filter((e) => (e.data as { personName: string }).personName === 'Dora Data');
+    expect(dora).toHaveLength(1);
+  });
+
   it('disconnecting the partner token keeps its people as stale until the next successful sync (Q23)', async () => {
     expectError(await as(admin2, 'DELETE', `/native-partners/${partner.id}/credential`), 403, 'forbidden');
     const res = await as(w.sessions.admin, 'DELETE', `/native-partners/${partner.id}/credential`);
     expect(res.statusCode).toBe(200);
-    expect((res.json() as NativePartnerDto)).toMatchObject({ status: 'pending_onboarding', stale: true, people: 2 });
+    expect((res.json() as NativePartnerDto)).toMatchObject({ status: 'pending_onboarding', stale: true, people: 3 });
     const guests = (await as(w.sessions.admin, 'GET', '/native-people')).json() as NativeGuestUsersResponse;
     expect(guests.people.every((p) => p.stale)).toBe(true);
-    expect((await eventsOf('Native Partner Disconnected'))[0]!.data).toMatchObject({ stalePeople: 2 });
+    expect((await eventsOf('Native Partner Disconnected'))[0]!.data).toMatchObject({ stalePeople: 3 });
 
     expect((await as(w.sessions.admin, 'PUT', `/native-partners/${partner.id}/credential`, { token: PARTNER_TOKEN })).statusCode).toBe(200);
     await as(w.sessions.admin, 'POST', `/native-partners/${partner.id}/sync`);

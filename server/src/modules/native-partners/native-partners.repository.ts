@@ -426,12 +426,26 @@ export const nativePartnersRepository = {
       .where(and(eq(nativePeople.workspaceId, workspaceId), eq(nativePeople.partnerId, partnerId), eq(nativePeople.stale, true)));
   },
 
-  /** People who (re)appeared in this job, and access granted or changed in it, for the diff. */
+  /**
+   * People who (re)appeared, and access granted or changed, since the last completed sync: in this
+   * job or in a job that stopped before completing (its writes stayed, its diff was never reported).
+   */
   async jobAppearances(tx: Db, workspaceId: string, partnerId: string, jobId: string) {
+    const unreported = sql`(select j.id from native_sync_jobs j where j.workspace_id = ${workspaceId} and j.partner_id = ${partnerId}
+      and (j.id = ${jobId} or (j.status = 'not_completed' and j.created_at > coalesce(
+        (select max(c.created_at) from native_sync_jobs c where c.workspace_id = ${workspaceId} and c.partner_id = ${partnerId} and c.status = 'completed'),
+        '-infinity'::timestamptz))))`;
     const newPeople = await tx
       .select({ id: nativePeople.id, externalId: nativePeople.externalId, displayName: nativePeople.displayName, email: nativePeople.email })
       .from(nativePeople)
-      .where(and(eq(nativePeople.workspaceId, workspaceId), eq(nativePeople.partnerId, partnerId), eq(nativePeople.appearedJobId, jobId), isNull(nativePeople.removedAt)));
+      .where(
+        and(
+          eq(nativePeople.workspaceId, workspaceId),
+          eq(nativePeople.partnerId, partnerId),
+          sql`${nativePeople.appearedJobId} in ${unreported}`,
+          isNull(nativePeople.removedAt),
+        ),
+      );
     const accessChanges = await queryRows<{
       person_id: string;
       asset_id: string;
@@ -445,10 +459,10 @@ export const nativePartnersRepository = {
     }>(
       tx,
       sql`select x.person_id, x.asset_id, a.external_id as asset_external_id, a.name as asset_name, x.raw_roles, x.level,
-                 x.previous_raw_roles, x.previous_level, x.first_seen_job_id = ${jobId} as granted
+                 x.previous_raw_roles, x.previous_level, x.first_seen_job_id in ${unreported} as granted
             from native_person_access x join native_assets a on a.id = x.asset_id
            where x.workspace_id = ${workspaceId} and x.partner_id = ${partnerId} and x.removed_at is null
-             and (x.first_seen_job_id = ${jobId} or x.changed_job_id = ${jobId})`,
+             and (x.first_seen_job_id in ${unreported} or x.changed_job_id in ${unreported})`,
     );
     return { newPeople, accessChanges };
   },
