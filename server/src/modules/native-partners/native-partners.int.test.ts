@@ -14,6 +14,7 @@ import { buildLocalPartnerWorld, type LocalPartnerWorld } from '../../../test/lo
 import { memoryConnectors, memoryWorld, type MemoryWorld } from '../../../test/native-memory';
 import { insertMember } from '../../../test/world';
 import { sessionFor } from '../../../test/harness';
+import { OUTBOX_BODY_PURPOSE } from '../email/outbox';
 import { getNativeSyncWorker } from './native-partners.sync';
 
 /**
@@ -264,6 +265,12 @@ describe('syncing', () => {
     // The email goes to the App Owners only (admin), not to the other Admin.
     const sent = await mails();
     expect(sent.map((m) => [m.to, m.template])).toEqual([[w.people.admin.email, 'native_partner.access_appeared']]);
+    const [row] = await t.deps.db.select().from(outbox).where(eq(outbox.template, 'native_partner.access_appeared'));
+    const mailBody = JSON.parse(await t.deps.vault.openSystem(t.deps.db, OUTBOX_BODY_PURPOSE, row!.bodySealed)) as { text: string };
+    expect(mailBody.text).toContain('Carol Creative: Admin (MANAGE) on Acme Main Ads');
+    expect(mailBody.text).toContain('Alice Agency: Admin (MANAGE) on Acme Page');
+    expect(mailBody.text).toContain(`http://latchkey.test/partners?nativePartner=${partner.id}`);
+    expect(mailBody.text).not.toContain(PARTNER_TOKEN);
 
     const d = (await as(w.sessions.admin, 'GET', `/native-partners/${partner.id}`)).json() as NativePartnerDetails;
     expect(d.people.filter((p) => !p.removed).map((p) => p.displayName).sort()).toEqual(['Alice Agency', 'Carol Creative']);
