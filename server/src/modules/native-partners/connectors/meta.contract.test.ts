@@ -205,6 +205,23 @@ describe('meta connector: partners and shared assets', () => {
     expect(calls(`/${ACME}/agencies`)).toHaveLength(5); // one request per partner page, once per run (not again per partner)
   });
 
+  it('owned-asset lists it may not read are skipped and reported as coverage gaps, not a failed sync', async () => {
+    fake.world.businesses[ACME]!.tokens['acme-token'] = { denied: ['assets'] };
+    const gaps: unknown[] = [];
+    const assets = await connector({ onCoverageGap: (g) => gaps.push(g) }).listSharedAssets(NORTHWIND);
+    expect(assets.map((a) => [a.type, a.name])).toEqual([
+      ['AD_ACCOUNT', null],
+      ['PAGE', null],
+      ['CATALOG', null],
+    ]);
+    expect(gaps).toEqual(
+      expect.arrayContaining([
+        { endpoint: 'GET /{business-id}/owned_ad_accounts', assetExternalId: null, outcome: 'NOT_PERMITTED', platformCode: '200/1752041' },
+        { endpoint: 'GET /{business-id}/owned_pixels', assetExternalId: null, outcome: 'NOT_PERMITTED', platformCode: '200/1752041' },
+      ]),
+    );
+  });
+
   it('a permission change between two syncs shows in rawRoles and level; a removed share disappears', async () => {
     const c = connector();
     await c.listPartners();

@@ -1,4 +1,4 @@
-import { arr, clampPageSize, createHttpClient, MAX_PAGES, obj, str, strs, type HttpClient, type Interpretation, type Query, type RawResponse } from './http';
+import { arr, clampPageSize, createHttpClient, MAX_PAGES, obj, reportGap, str, strs, type HttpClient, type Interpretation, type Query, type RawResponse } from './http';
 import { normalizeLevel, normalizeMetaAccessStatus } from './normalize';
 import {
   ConnectorError,
@@ -111,7 +111,7 @@ const PEOPLE_EDGE_TYPES = new Set<AssetType>(['AD_ACCOUNT', 'PAGE', 'PIXEL', 'CA
 
 const AGENCY_FIELDS = ['id', 'name', 'verification_status', ...M1_LISTS.map((l) => l.field)].join(',');
 
-function skippable(e: unknown): boolean {
+function skippable(e: unknown): e is ConnectorError {
   // A missing permission or an edge the asset type lacks is a coverage gap, not a failed run (§1.6).
   return e instanceof ConnectorError && (e.kind === 'not_permitted' || e.kind === 'not_found' || (e.kind === 'platform_error' && !e.retryable));
 }
@@ -159,7 +159,10 @@ export function createMetaConnector(options: ConnectorOptions): NativeConnector 
       const rows = await all(`/${business}/${edge}`, { fields: `id,${nameField}` });
       return new Map(rows.flatMap((r) => (str(r.id) ? [[str(r.id) as string, str(r[nameField]) ?? ''] as const] : [])));
     } catch (e) {
-      if (skippable(e)) return new Map();
+      if (skippable(e)) {
+        reportGap(options, `GET /{business-id}/${edge}`, null, e);
+        return new Map();
+      }
       throw e;
     }
   }
@@ -174,7 +177,10 @@ export function createMetaConnector(options: ConnectorOptions): NativeConnector 
         try {
           rows = await all(`/${encodeURIComponent(assetId)}/agencies`, { fields: spec.fields });
         } catch (e) {
-          if (skippable(e)) continue;
+          if (skippable(e)) {
+            reportGap(options, `GET /{${spec.type === 'PIXEL' ? 'ads-pixel-id' : 'ig-user-id'}}/agencies`, assetId, e);
+            continue;
+          }
           throw e;
         }
         for (const r of rows) {
