@@ -91,7 +91,8 @@ export async function startFakeServer(handler: PlatformHandler, world: FakeWorld
     const log: FakeRequestLog = {
       method: parsed.method,
       path,
-      query: Object.fromEntries(url.searchParams),
+      // A token sent in the query (which our connectors never do) is not kept either.
+      query: Object.fromEntries([...url.searchParams].map(([k, v]) => [k, /token/i.test(k) ? '[redacted]' : v])),
       tokenIn,
       status: 0,
       errorCode: null,

@@ -156,3 +156,13 @@ export function clampPageSize(requested: number | undefined, fallback: number, m
   const n = Math.trunc(requested ?? fallback);
   return Math.min(max, Math.max(1, Number.isFinite(n) ? n : fallback));
 }
+
+/** Report a skipped read to `options.onCoverageGap`, classified from the error. */
+export function reportGap(options: ConnectorOptions, endpoint: string, assetExternalId: string | null, e: ConnectorError): void {
+  options.onCoverageGap?.({
+    endpoint,
+    assetExternalId,
+    outcome: e.kind === 'not_permitted' ? 'NOT_PERMITTED' : e.kind === 'not_found' ? 'NOT_FOUND' : 'UNSUPPORTED',
+    platformCode: e.platformCode ?? null,
+  });
+}

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFakeNativePlatform, type FakePlatformServer, type FakeWorld } from '../../../../test/fakes/native/index';
 import { createConnector, type ConnectorError, type ConnectorOptions } from './index';
-import { interpretMeta } from './meta';
+import { interpretMeta, metaWaitMs } from './meta';
 
 /** Contract tests: the Meta connector against the fake Graph API on loopback (no database). */
 const ACME = '1122334455667788';
@@ -143,6 +143,17 @@ describe('meta connector: failures', () => {
     });
     expect(interpretMeta({ status: 200, headers, body: { data: [] } })).toMatchObject({ ok: true, pauseMs: 120_000 });
     expect(interpretMeta({ status: 200, headers: new Headers({ 'x-app-usage': '{"call_count":10}' }), body: { data: [] } })).not.toHaveProperty('pauseMs');
+    const adAccount = new Headers({ 'x-ad-account-usage': '{"acc_id_util_pct":99,"reset_time_duration":30,"ads_api_access_tier":"standard_access"}' });
+    expect(interpretMeta({ status: 200, headers: adAccount, body: { data: [] } })).toMatchObject({ ok: true, pauseMs: 30_000 });
+  });
+
+  it('the indicated wait: BUC regain minutes first, else the ad-account reset seconds, else none', () => {
+    const buc = (m: number) => JSON.stringify({ '1': [{ type: 'ads_management', estimated_time_to_regain_access: m }], '2': [{ type: 'ads_insights', estimated_time_to_regain_access: 1 }] });
+    expect(metaWaitMs(new Headers({ 'x-business-use-case-usage': buc(3) }))).toBe(180_000);
+    expect(metaWaitMs(new Headers({ 'x-business-use-case-usage': buc(0), 'x-ad-account-usage': '{"reset_time_duration":45}' }))).toBe(60_000);
+    expect(metaWaitMs(new Headers({ 'x-ad-account-usage': '{"reset_time_duration":45}' }))).toBe(45_000);
+    expect(metaWaitMs(new Headers({ 'x-business-use-case-usage': 'not json' }))).toBeUndefined();
+    expect(metaWaitMs(new Headers())).toBeUndefined();
   });
 });
 
@@ -203,6 +214,23 @@ describe('meta connector: partners and shared assets', () => {
       expect.objectContaining({ externalId: `act_${AD2}`, rawRoles: ['ANALYZE'], level: 'ANALYZE', status: 'PENDING' }),
     ]);
     expect(calls(`/${ACME}/agencies`)).toHaveLength(5); // one request per partner page, once per run (not again per partner)
+  });
+
+  it('owned-asset lists it may not read are skipped and reported as coverage gaps, not a failed sync', async () => {
+    fake.world.businesses[ACME]!.tokens['acme-token'] = { denied: ['assets'] };
+    const gaps: unknown[] = [];
+    const assets = await connector({ onCoverageGap: (g) => gaps.push(g) }).listSharedAssets(NORTHWIND);
+    expect(assets.map((a) => [a.type, a.name])).toEqual([
+      ['AD_ACCOUNT', null],
+      ['PAGE', null],
+      ['CATALOG', null],
+    ]);
+    expect(gaps).toEqual(
+      expect.arrayContaining([
+        { endpoint: 'GET /{business-id}/owned_ad_accounts', assetExternalId: null, outcome: 'NOT_PERMITTED', platformCode: '200/1752041' },
+        { endpoint: 'GET /{business-id}/owned_pixels', assetExternalId: null, outcome: 'NOT_PERMITTED', platformCode: '200/1752041' },
+      ]),
+    );
   });
 
   it('a permission change between two syncs shows in rawRoles and level; a removed share disappears', async () => {

@@ -1,4 +1,4 @@
-import { arr, clampPageSize, createHttpClient, MAX_PAGES, obj, str, strs, type HttpClient, type Interpretation, type Query, type RawResponse } from './http';
+import { arr, clampPageSize, createHttpClient, MAX_PAGES, obj, reportGap, str, strs, type HttpClient, type Interpretation, type Query, type RawResponse } from './http';
 import { normalizeLevel, normalizeMetaAccessStatus } from './normalize';
 import {
   ConnectorError,
@@ -28,16 +28,23 @@ const MAX_PAGE = 500;
 const THROTTLE_CODES = new Set([4, 17, 32, 341, 613]);
 const NEAR_LIMIT_PERCENT = 95;
 
-/** The largest `estimated_time_to_regain_access` (minutes) in `X-Business-Use-Case-Usage`, in ms. */
-function regainMs(headers: Headers): number | undefined {
-  const raw = headers.get('x-business-use-case-usage');
-  if (!raw) return undefined;
+/**
+ * The wait Meta indicates, in ms: the largest `estimated_time_to_regain_access` (minutes) in
+ * `X-Business-Use-Case-Usage`, else `reset_time_duration` (seconds) in `X-Ad-Account-Usage`.
+ */
+export function metaWaitMs(headers: Headers): number | undefined {
   try {
     let minutes = 0;
-    for (const entries of Object.values(obj(JSON.parse(raw)))) {
-      for (const e of arr(entries)) minutes = Math.max(minutes, Number(obj(e).estimated_time_to_regain_access) || 0);
+    const buc = headers.get('x-business-use-case-usage');
+    if (buc) {
+      for (const entries of Object.values(obj(JSON.parse(buc)))) {
+        for (const e of arr(entries)) minutes = Math.max(minutes, Number(obj(e).estimated_time_to_regain_access) || 0);
+      }
     }
-    return minutes > 0 ? minutes * 60_000 : undefined;
+    if (minutes > 0) return minutes * 60_000;
+    const acc = headers.get('x-ad-account-usage');
+    const seconds = acc ? Number(obj(JSON.parse(acc)).reset_time_duration) || 0 : 0;
+    return seconds > 0 ? seconds * 1000 : undefined;
   } catch {
     return undefined;
   }
@@ -54,6 +61,8 @@ function usagePercent(headers: Headers): number {
     if (app) take(obj(JSON.parse(app)));
     const buc = headers.get('x-business-use-case-usage');
     if (buc) for (const entries of Object.values(obj(JSON.parse(buc)))) for (const e of arr(entries)) take(obj(e));
+    const acc = headers.get('x-ad-account-usage');
+    if (acc) max = Math.max(max, Number(obj(JSON.parse(acc)).acc_id_util_pct) || 0);
   } catch {
     // unreadable usage header: no pacing signal
   }
@@ -65,7 +74,7 @@ export function interpretMeta(res: RawResponse): Interpretation {
   const code = typeof error.code === 'number' ? error.code : null;
   if (res.status >= 200 && res.status < 300 && code === null && res.body !== undefined) {
     if (usagePercent(res.headers) >= NEAR_LIMIT_PERCENT) {
-      return { ok: true, data: res.body, pauseMs: regainMs(res.headers) ?? 5_000 };
+      return { ok: true, data: res.body, pauseMs: metaWaitMs(res.headers) ?? 5_000 };
     }
     return { ok: true, data: res.body };
   }
@@ -82,7 +91,7 @@ export function interpretMeta(res: RawResponse): Interpretation {
     return fail('platform_error', false);
   }
   if (code === 190 || code === 102 || code === 2500) return fail(subcode === 463 ? 'token_expired' : 'token_invalid', false);
-  if (THROTTLE_CODES.has(code) || (code >= 80000 && code <= 80014)) return fail('rate_limited', true, regainMs(res.headers));
+  if (THROTTLE_CODES.has(code) || (code >= 80000 && code <= 80014)) return fail('rate_limited', true, metaWaitMs(res.headers));
   if (code === 1 || code === 2) return fail('platform_error', true);
   if (code === 10 || (code >= 200 && code <= 299)) return fail('not_permitted', false);
   if (code === 100 && subcode === 33) return fail('not_found', false);
@@ -111,7 +120,7 @@ const PEOPLE_EDGE_TYPES = new Set<AssetType>(['AD_ACCOUNT', 'PAGE', 'PIXEL', 'CA
 
 const AGENCY_FIELDS = ['id', 'name', 'verification_status', ...M1_LISTS.map((l) => l.field)].join(',');
 
-function skippable(e: unknown): boolean {
+function skippable(e: unknown): e is ConnectorError {
   // A missing permission or an edge the asset type lacks is a coverage gap, not a failed run (§1.6).
   return e instanceof ConnectorError && (e.kind === 'not_permitted' || e.kind === 'not_found' || (e.kind === 'platform_error' && !e.retryable));
 }
@@ -159,7 +168,10 @@ export function createMetaConnector(options: ConnectorOptions): NativeConnector 
       const rows = await all(`/${business}/${edge}`, { fields: `id,${nameField}` });
       return new Map(rows.flatMap((r) => (str(r.id) ? [[str(r.id) as string, str(r[nameField]) ?? ''] as const] : [])));
     } catch (e) {
-      if (skippable(e)) return new Map();
+      if (skippable(e)) {
+        reportGap(options, `GET /{business-id}/${edge}`, null, e);
+        return new Map();
+      }
       throw e;
     }
   }
@@ -174,7 +186,10 @@ export function createMetaConnector(options: ConnectorOptions): NativeConnector 
         try {
           rows = await all(`/${encodeURIComponent(assetId)}/agencies`, { fields: spec.fields });
         } catch (e) {
-          if (skippable(e)) continue;
+          if (skippable(e)) {
+            reportGap(options, `GET /{${spec.type === 'PIXEL' ? 'ads-pixel-id' : 'ig-user-id'}}/agencies`, assetId, e);
+            continue;
+          }
           throw e;
         }
         for (const r of rows) {

@@ -1,4 +1,4 @@
-import { arr, clampPageSize, createHttpClient, MAX_PAGES, obj, str, strs, type Interpretation, type Query, type RawResponse } from './http';
+import { arr, clampPageSize, createHttpClient, MAX_PAGES, obj, reportGap, str, strs, type Interpretation, type Query, type RawResponse } from './http';
 import { normalizeLevel } from './normalize';
 import {
   ConnectorError,
@@ -116,7 +116,7 @@ export function createPinterestConnector(options: ConnectorOptions): NativeConne
     }
   }
 
-  const badParameter = (e: unknown) => e instanceof ConnectorError && e.kind === 'platform_error' && e.platformCode?.startsWith('400') === true;
+  const badParameter = (e: unknown): e is ConnectorError => e instanceof ConnectorError && e.kind === 'platform_error' && e.platformCode?.startsWith('400') === true;
 
   return {
     platform: 'pinterest',
@@ -155,7 +155,10 @@ export function createPinterestConnector(options: ConnectorOptions): NativeConne
         try {
           rows = await all(`/businesses/${business}/partners/${encodeURIComponent(partnerExternalId)}/assets`, { partner_type: 'INTERNAL', asset_type: spec.raw });
         } catch (e) {
-          if (badParameter(e)) continue; // this asset type is not accepted: a coverage gap
+          if (badParameter(e)) {
+            reportGap(options, `GET /businesses/{business_id}/partners/{partner_id}/assets asset_type=${spec.raw}`, null, e);
+            continue;
+          }
           throw e;
         }
         for (const r of rows) {
@@ -182,6 +185,7 @@ export function createPinterestConnector(options: ConnectorOptions): NativeConne
           for (const a of out) if (a.type === 'CATALOG') a.name = names.get(a.externalId) ?? null;
         } catch (e) {
           if (!(e instanceof ConnectorError) || e.kind !== 'not_permitted') throw e;
+          reportGap(options, 'GET /businesses/{business_id}/assets asset_type=CATALOG', null, e);
         }
       }
       return out;

@@ -1,4 +1,4 @@
-import { arr, clampPageSize, createHttpClient, MAX_PAGES, obj, str, strs, type Interpretation, type Query, type RawResponse } from './http';
+import { arr, clampPageSize, createHttpClient, MAX_PAGES, obj, reportGap, str, strs, type Interpretation, type Query, type RawResponse } from './http';
 import { normalizeLevel } from './normalize';
 import {
   ConnectorError,
@@ -135,7 +135,10 @@ export function createTikTokConnector(options: ConnectorOptions): NativeConnecto
           rows = await all('/bc/partner/asset/get/', { bc_id: bcId, partner_id: partnerExternalId, asset_type: spec.raw, share_type: 'SHARING' });
         } catch (e) {
           // 40002: this asset type is not accepted here; a coverage gap, not a failed sync (§2.6).
-          if (e instanceof ConnectorError && e.platformCode === '40002') continue;
+          if (e instanceof ConnectorError && e.platformCode === '40002') {
+            reportGap(options, `GET /bc/partner/asset/get/ asset_type=${spec.raw}`, null, e);
+            continue;
+          }
           throw e;
         }
         for (const r of rows) {

@@ -62,6 +62,20 @@ export interface ConnectorOptions {
   random?: () => number;
   /** Epoch ms, for reset headers given as timestamps. Default Date.now. */
   now?: () => number;
+  /**
+   * Told about each part of a read that was skipped rather than failed (an asset type an
+   * endpoint refuses, a per-asset permission error), so a sync can log "not visible" coverage
+   * (research §4 `SyncCoverage`). Never given the credential.
+   */
+  onCoverageGap?: (gap: CoverageGap) => void;
+}
+
+export interface CoverageGap {
+  /** e.g. `GET /{pixel-id}/agencies`, `GET /bc/partner/asset/get/ asset_type=PIXEL`. */
+  endpoint: string;
+  assetExternalId: string | null;
+  outcome: 'NOT_PERMITTED' | 'UNSUPPORTED' | 'NOT_FOUND';
+  platformCode: string | null;
 }
 
 /** What the credential can see, for "the owner sees what the credential can read". */
