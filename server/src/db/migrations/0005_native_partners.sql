@@ -125,6 +125,7 @@ CREATE TABLE "native_sync_log" (
 	"workspace_id" uuid NOT NULL,
 	"job_id" uuid NOT NULL,
 	"at" timestamp with time zone NOT NULL,
+	"seq" bigserial NOT NULL,
 	"status" text NOT NULL,
 	"message" text NOT NULL
 );
@@ -186,6 +187,6 @@ CREATE INDEX "native_person_access_partner_idx" ON "native_person_access" USING 
 CREATE UNIQUE INDEX "native_sync_jobs_one_live_idx" ON "native_sync_jobs" USING btree ("partner_id") WHERE "native_sync_jobs"."status" in ('queued', 'running', 'retrying');--> statement-breakpoint
 CREATE INDEX "native_sync_jobs_partner_idx" ON "native_sync_jobs" USING btree ("workspace_id","partner_id","created_at");--> statement-breakpoint
 CREATE INDEX "native_sync_jobs_queued_idx" ON "native_sync_jobs" USING btree ("status","created_at");--> statement-breakpoint
-CREATE INDEX "native_sync_log_job_idx" ON "native_sync_log" USING btree ("job_id","at");--> statement-breakpoint
+CREATE INDEX "native_sync_log_job_idx" ON "native_sync_log" USING btree ("job_id","seq");--> statement-breakpoint
 CREATE UNIQUE INDEX "native_sync_snapshots_job_idx" ON "native_sync_snapshots" USING btree ("job_id");--> statement-breakpoint
 CREATE INDEX "native_sync_snapshots_partner_idx" ON "native_sync_snapshots" USING btree ("workspace_id","partner_id","taken_at");

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from './identity';
 import { workspaces } from './workspaces';
 
@@ -255,10 +255,12 @@ export const nativeSyncLog = pgTable(
       .notNull()
       .references(() => nativeSyncJobs.id),
     at: timestamp('at', { withTimezone: true }).notNull(),
+    /** Write order: lines written in one transaction share `at`. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
     status: text('status', { enum: SYNC_JOB_STATUSES }).notNull(),
     message: text('message').notNull(),
   },
-  (t) => [index('native_sync_log_job_idx').on(t.jobId, t.at)],
+  (t) => [index('native_sync_log_job_idx').on(t.jobId, t.seq)],
 );
 
 /** What a completed sync saw, and its difference from the previous one (lists capped; counts exact). */

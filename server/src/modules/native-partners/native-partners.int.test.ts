@@ -212,7 +212,8 @@ describe('syncing', () => {
     await idle();
     const job = (await as(admin2, 'GET', `/native-sync-jobs/${queued.id}`)).json() as NativeSyncJobDto;
     expect(job).toMatchObject({ status: 'completed', done: 3, total: 3, reason: null, trigger: 'manual' });
-    expect(job.log.map((l) => l.status)).toEqual(['queued', 'running', 'running', 'completed']);
+    expect(job.log.map((l) => l.status)).toEqual(['queued', 'running', 'running', 'running', 'completed']);
+    expect(job.log[3]!.message).toContain('Not visible through the API: people on 1 asset');
     const [done] = await eventsOf('Native Sync Completed');
     expect(done!.data).toMatchObject({ baseline: true, assets: 3, people: 2 });
     expect(await eventsOf('Native Partner Person Added')).toHaveLength(0);

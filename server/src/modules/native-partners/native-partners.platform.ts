@@ -13,9 +13,15 @@ export type NativeConnectorOverrides = Partial<Pick<ConnectorOptions, 'fetch' | 
 type Deps = Pick<AppDeps, 'config'> & { nativeConnectors?: NativeConnectorOverrides };
 
 /** A connector on the configured base URL (real host by default, a fake in tests). */
-export function connectorFor(deps: Deps, platform: NativePlatform, token: string, businessId: string): NativeConnector {
+export function connectorFor(
+  deps: Deps,
+  platform: NativePlatform,
+  token: string,
+  businessId: string,
+  extra: Pick<ConnectorOptions, 'onCoverageGap'> = {},
+): NativeConnector {
   const { create = createConnector, ...options } = deps.nativeConnectors ?? {};
-  return create(platform, { ...options, baseUrl: deps.config.nativeApiUrls[platform], token, businessId });
+  return create(platform, { ...options, ...extra, baseUrl: deps.config.nativeApiUrls[platform], token, businessId });
 }
 
 /** A product-words reason for a connector failure, never with the token. */

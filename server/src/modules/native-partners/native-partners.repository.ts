@@ -601,7 +601,7 @@ export const nativePartnersRepository = {
       .select()
       .from(nativeSyncLog)
       .where(and(eq(nativeSyncLog.workspaceId, workspaceId), inArray(nativeSyncLog.jobId, jobIds)))
-      .orderBy(asc(nativeSyncLog.at), asc(nativeSyncLog.id));
+      .orderBy(asc(nativeSyncLog.seq));
   },
 
   async jobsOfPartner(tx: Db, workspaceId: string, partnerId: string, limit: number): Promise<NativeSyncJobRow[]> {

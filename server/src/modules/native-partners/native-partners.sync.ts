@@ -8,7 +8,7 @@ import { NO_REQUEST } from '../../lib/request-context';
 import { inTransaction, isUniqueViolation } from '../../lib/tx';
 import { recordActivity } from '../activity/activity.recorder';
 import { enqueueEmail } from '../email/outbox';
-import type { AssetType, NativeConnector, SharedAsset } from './connectors/index';
+import type { AssetType, CoverageGap, NativeConnector, SharedAsset } from './connectors/index';
 import { accessAppearedEmail, type AppearedLine } from './native-partners.emails';
 import { connectorFor, connectorReason, hubPurpose, isRetryable, partnerPurpose } from './native-partners.platform';
 import { nativePartnersRepository as repo, type NativePartnerRow, type NativeSyncJobRow, type SyncStatus } from './native-partners.repository';
@@ -91,8 +91,14 @@ export async function runSyncJob(deps: Deps, job: NativeSyncJobRow): Promise<Nat
     const { partner, hub } = start;
     platform = partner.platform;
     partnerName = partner.name ?? partner.externalId;
-    const hubConnector: NativeConnector = connectorFor(deps, hub.platform, start.hubToken, hub.externalId);
-    const partnerConnector: NativeConnector = connectorFor(deps, partner.platform, start.partnerToken, partner.externalId);
+    // Reads the platform skipped (not permitted, unsupported): summed up in the Automation log.
+    const gaps = new Map<string, number>();
+    const onCoverageGap = (g: CoverageGap) => {
+      const key = `${g.endpoint} (${g.outcome.toLowerCase().replace('_', ' ')})`;
+      gaps.set(key, (gaps.get(key) ?? 0) + 1);
+    };
+    const hubConnector: NativeConnector = connectorFor(deps, hub.platform, start.hubToken, hub.externalId, { onCoverageGap });
+    const partnerConnector: NativeConnector = connectorFor(deps, partner.platform, start.partnerToken, partner.externalId, { onCoverageGap });
 
     // 2. Our assets shared with the partner (hub token).
     const shared: SharedAsset[] = (await withRetry('the shared assets', 'hub', () => hubConnector.listSharedAssets(partner.externalId))).filter(
@@ -112,9 +118,11 @@ export async function runSyncJob(deps: Deps, job: NativeSyncJobRow): Promise<Nat
 
     // 3. Per asset: the partner's people (partner token), written in a short transaction each.
     let done = 0;
+    const seenVisibility = new Map<string, string>();
     for (const asset of assets) {
       const seen = await withRetry(`asset ${asset.externalId}`, 'partner', () => partnerConnector.listPartnerPeopleOnAsset({ externalId: asset.externalId, type: asset.type }));
       done += 1;
+      seenVisibility.set(asset.assetId, seen.visible ? 'visible' : seen.reason);
       await inTransaction(db, async (tx) => {
         const now = clock.now();
         await stillOnboarded(tx);
@@ -299,6 +307,18 @@ export async function runSyncJob(deps: Deps, job: NativeSyncJobRow): Promise<Nat
         }
       }
       await repo.updatePartner(tx, ws, partner.id, { lastSyncAt: now });
+      const hidden = [...seenVisibility.values()].filter((v) => v !== 'visible').length;
+      if (hidden > 0 || gaps.size > 0) {
+        const detail = [...gaps].slice(0, 10).map(([k, n]) => `${k} ×${n}`);
+        await repo.addLog(
+          tx,
+          ws,
+          job.id,
+          'running',
+          `Not visible through the API: people on ${hidden} ${hidden === 1 ? 'asset' : 'assets'}${detail.length ? `; skipped reads: ${detail.join(', ')}` : ''}. Their last-seen people are kept.`,
+          now,
+        );
+      }
       const finished = await repo.updateJob(tx, ws, job.id, { status: 'completed', done: assets.length, finishedAt: now });
       await repo.addLog(
         tx,
