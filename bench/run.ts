@@ -6,7 +6,7 @@
  *   flags: --duration 15 --warmup 3 --connections 50 --authz-n 20000 --db latchkey_bench
  *          --targets bare,live,accounts,authz  --explain-only  --no-save  --update-baseline
  *          --log-level warn|silent  --gate (exit 1 when a p99 regresses > 20% vs baseline.json)
- *   targets: node (bare node:http, opt-in), bare, live, accounts, authz
+ *   targets: node (bare node:http, opt-in), bare, live, accounts, authz, native (opt-in: bench/native-sync.ts)
  */
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
@@ -158,6 +158,13 @@ function printTable(rows: Row[], baseline: Row[] | null): void {
 }
 
 async function main(): Promise<void> {
+  // Native partner sync (bench/native-sync.ts): its own database and fake platform, no dataset M.
+  if (opts.targets.has('native')) {
+    const { runNativeSyncBench } = await import('./native-sync');
+    await runNativeSyncBench(process.argv.slice(2));
+    opts.targets.delete('native');
+    if (opts.targets.size === 0) return;
+  }
   const dbName = benchDbName(args);
   const seedWanted = args.has('seed') || args.has('reseed');
   let seed: SeedInfo;

@@ -2,6 +2,7 @@ import type { Config } from './config/env';
 import type { Db } from './db/client';
 import type { Clock } from './lib/clock';
 import type { LiveHub } from './modules/live/live.hub';
+import type { NativeConnectorOverrides } from './modules/native-partners/native-partners.platform';
 import type { Vault } from './modules/vault/vault.types';
 
 /**
@@ -17,4 +18,6 @@ export interface AppDeps {
   vault: Vault;
   /** Live updates: publish(tx, …) inside a change's transaction; GET /live streams them. */
   live: LiveHub;
+  /** Native partner connector hooks (fetch, sleep, page size) for tests and benchmarks; unset in production. */
+  nativeConnectors?: NativeConnectorOverrides;
 }

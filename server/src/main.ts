@@ -15,6 +15,7 @@ import { systemClock } from './lib/clock';
 import { startHousekeeping } from './modules/auth/housekeeping';
 import { startPartnershipExpiry } from './modules/partnerships/partnerships.jobs';
 import { startOutboxWorker } from './modules/email/outbox.worker';
+import { startNativeSyncSchedule } from './modules/native-partners/native-partners.sync';
 import { createLiveHub } from './modules/live/live.hub';
 import { loadKeyring } from './modules/vault/keyring';
 import { createVault } from './modules/vault/vault.service';
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
   const outboxWorker = startOutboxWorker(deps, { logger: app.log.child({ component: 'outbox' }) });
   const housekeeping = startHousekeeping(deps, app.log.child({ component: 'housekeeping' }));
   const partnershipExpiry = startPartnershipExpiry(deps, app.log.child({ component: 'partnership-expiry' }));
+  const nativeSync = startNativeSyncSchedule(deps, app.log.child({ component: 'native-sync' }));
 
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
@@ -88,6 +90,7 @@ async function main(): Promise<void> {
     await housekeeping.stop();
     await partnershipExpiry.stop();
     await demoSite?.close();
+    await nativeSync.stop();
     await app.close();
     await database.close();
     process.exit(0);

@@ -12,6 +12,9 @@ const accountRef = { accountLabel: z.string() };
 const userRef = { targetEmail: z.string() };
 const partnershipRef = { partnershipId: z.string(), hostWorkspaceName: z.string(), guestWorkspaceName: z.string() };
 const localPartnerRef = { localPartnerId: z.string(), companyName: z.string() };
+const nativeHubRef = { nativeHubId: z.string(), platform: z.enum(['meta', 'tiktok', 'pinterest']), hubName: z.string() };
+const nativePartnerRef = { nativePartnerId: z.string(), platform: z.enum(['meta', 'tiktok', 'pinterest']), partnerName: z.string() };
+const nativePersonRef = { personExternalId: z.string(), personName: z.string().nullable(), personEmail: z.string().nullable() };
 /** Set on member and grant events that happened through a local partner (ADR 0012). */
 const viaLocalPartner = { localPartnerId: z.string().optional() };
 
@@ -225,6 +228,49 @@ export const ActivityEventSchemas = {
     ]),
     /** For ticket_origin_mismatch: the origin the extension tried to fill. */
     origin: z.string().optional(),
+  }),
+  // ── Native partners (ADR 0014): read-only platform data; daily-sync events have no actor. ──
+  /** An Admin connected a business hub (and became its App Owner); `canRead`/`cannotRead` are what the credential could read. */
+  'Native Hub Connected': z.object({ ...nativeHubRef, canRead: z.array(z.string()), cannotRead: z.array(z.string()) }),
+  /** An App Owner replaced the hub's credential. */
+  'Native Hub Credential Replaced': z.object({ ...nativeHubRef }),
+  /** An App Owner disconnected the hub: its token is forgotten, its partners' people stay as last seen (stale, spec Q23). */
+  'Native Hub Disconnected': z.object({ ...nativeHubRef, stalePeople: z.number().int() }),
+  /** "Check for updates" found a partner with at least one of our assets shared with it (R-NP-01): Pending onboarding. */
+  'Native Partner Discovered': z.object({ ...nativePartnerRef, sharedAssets: z.number().int() }),
+  /** An App Owner connected the partner's credential: Onboarded. */
+  'Native Partner Onboarded': z.object({ ...nativePartnerRef }),
+  /** An App Owner disconnected the partner's token: back to Pending onboarding, people kept as stale (spec Q23). */
+  'Native Partner Disconnected': z.object({ ...nativePartnerRef, stalePeople: z.number().int() }),
+  /** A sync finished; counts are the difference from the previous completed sync (a first sync is the baseline). */
+  'Native Sync Completed': z.object({
+    ...nativePartnerRef,
+    jobId: z.string(),
+    trigger: z.enum(['manual', 'daily']),
+    assets: z.number().int(),
+    people: z.number().int(),
+    newPeople: z.number().int(),
+    lostPeople: z.number().int(),
+    changedAccesses: z.number().int(),
+    baseline: z.boolean(),
+  }),
+  /** A sync stopped; nothing it half-read counts as removed. */
+  'Native Sync Not Completed': z.object({ ...nativePartnerRef, jobId: z.string(), trigger: z.enum(['manual', 'daily']), reason: z.string() }),
+  /** A person of the partner appeared on our assets since the last sync. */
+  'Native Partner Person Added': z.object({ ...nativePartnerRef, ...nativePersonRef, assets: z.array(z.object({ assetName: z.string().nullable(), level: z.string(), rawRoles: z.array(z.string()) })) }),
+  /** A person of the partner is on none of our assets any more. */
+  'Native Partner Person Removed': z.object({ ...nativePartnerRef, ...nativePersonRef }),
+  /** A known person's access to one asset was granted, revoked or changed on the platform. */
+  'Native Partner Permission Changed': z.object({
+    ...nativePartnerRef,
+    ...nativePersonRef,
+    change: z.enum(['granted', 'revoked', 'changed']),
+    assetExternalId: z.string(),
+    assetName: z.string().nullable(),
+    fromRoles: z.array(z.string()),
+    toRoles: z.array(z.string()),
+    fromLevel: z.string().nullable(),
+    toLevel: z.string().nullable(),
   }),
 
   /** The key-encryption key was rotated; data keys were re-wrapped. */

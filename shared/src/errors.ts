@@ -47,6 +47,10 @@ export const ErrorCode = {
   LAST_GUEST_ADMIN: 'last_guest_admin',
   /** A local partner always keeps at least one Host Admin (409, spec Q19). */
   LAST_HOST_ADMIN: 'last_host_admin',
+  /** The platform (Meta, TikTok, Pinterest) refused the token: invalid, expired or without the needed rights (422). */
+  PLATFORM_CREDENTIAL_INVALID: 'platform_credential_invalid',
+  /** The platform could not be reached or kept failing; nothing was changed (502). */
+  PLATFORM_UNAVAILABLE: 'platform_unavailable',
   /** The request is well-formed but breaks a business rule (422). */
   RULE_VIOLATION: 'rule_violation',
   /** The password does not meet the policy (422). */

@@ -6,7 +6,7 @@ import { z } from 'zod';
  * refetching through the ordinary, authorized endpoints, so nothing sensitive rides on the stream
  * and nothing on it can bypass authorization. See docs/decisions/0010-live-updates-sse-and-notify.md.
  */
-export const LiveTopicSchema = z.enum(['partnerships', 'accounts', 'access-requests', 'activity', 'members', 'local-partners']);
+export const LiveTopicSchema = z.enum(['partnerships', 'accounts', 'access-requests', 'activity', 'members', 'local-partners', 'native-partners']);
 export type LiveTopic = z.infer<typeof LiveTopicSchema>;
 
 /** The `data:` of an `event: change` message. */

@@ -54,6 +54,10 @@ export const WorkspaceAction = z.enum([
   'localPartners.create',
   /** See and manage the people of every local partner, remove any partner (ADR 0012). */
   'localPartners.manageAll',
+  /** See native partners, their assets and their synced people (read-only, spec §4.5). */
+  'nativePartners.view',
+  /** Manage integrations: connect a business hub, check for updates, sync (ADR 0014). Replacing or disconnecting a credential also needs App Ownership. */
+  'nativePartners.manage',
 ]);
 export type WorkspaceAction = z.infer<typeof WorkspaceAction>;
 
@@ -74,6 +78,8 @@ export const WORKSPACE_ROLE_ACTIONS: Record<WorkspaceRole, readonly WorkspaceAct
     'partners.decide',
     'localPartners.create',
     'localPartners.manageAll',
+    'nativePartners.view',
+    'nativePartners.manage',
   ],
   admin: [
     'workspace.view',
@@ -91,8 +97,10 @@ export const WORKSPACE_ROLE_ACTIONS: Record<WorkspaceRole, readonly WorkspaceAct
     'partners.decide',
     'localPartners.create',
     'localPartners.manageAll',
+    'nativePartners.view',
+    'nativePartners.manage',
   ],
-  user: ['workspace.view', 'members.view', 'accounts.create', 'partners.view', 'partners.request'],
+  user: ['workspace.view', 'members.view', 'accounts.create', 'partners.view', 'partners.request', 'nativePartners.view'],
   login_only: ['workspace.view'],
   // Guests see no members, policies or settings, add no accounts or partners (R-LP-16, §4.1).
   // A Guest Admin opens the Partners page for their own partner only.

@@ -40,6 +40,12 @@ export const EnvSchema = z.object({
   LATCHKEY_PARTNERSHIP_REQUEST_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** Port of the demo target site ("Demo Analytics", demo-site/) that `npm start` runs beside Latchkey; 0 disables it. */
   LATCHKEY_DEMO_SITE_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
+  /** Native partners (ADR 0014): the platform API base URLs. Tests and demos point them at local fakes. */
+  LATCHKEY_META_API_URL: z.url().default('https://graph.facebook.com/v25.0'),
+  LATCHKEY_TIKTOK_API_URL: z.url().default('https://business-api.tiktok.com/open_api/v1.3'),
+  LATCHKEY_PINTEREST_API_URL: z.url().default('https://api.pinterest.com/v5'),
+  /** Hours between the daily syncs of every onboarded native partner (0 turns the schedule off). */
+  LATCHKEY_NATIVE_SYNC_INTERVAL_HOURS: z.coerce.number().int().min(0).max(24 * 7).default(24),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -67,6 +73,10 @@ export interface Config {
   partnershipRequestTtlMs: number;
   /** Port of the demo target site started beside Latchkey; 0: not started. */
   demoSitePort: number;
+  /** Platform API base URLs for native partners (no trailing slash). */
+  nativeApiUrls: { meta: string; tiktok: string; pinterest: string };
+  /** Interval of the scheduled native partner sync; 0 = off. */
+  nativeSyncIntervalMs: number;
 }
 
 /**
@@ -124,5 +134,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.LATCHKEY_TRUST_PROXY,
     partnershipRequestTtlMs: e.LATCHKEY_PARTNERSHIP_REQUEST_TTL_DAYS * 86_400_000,
     demoSitePort: e.LATCHKEY_DEMO_SITE_PORT,
+    nativeApiUrls: {
+      meta: e.LATCHKEY_META_API_URL.replace(/\/+$/, ''),
+      tiktok: e.LATCHKEY_TIKTOK_API_URL.replace(/\/+$/, ''),
+      pinterest: e.LATCHKEY_PINTEREST_API_URL.replace(/\/+$/, ''),
+    },
+    nativeSyncIntervalMs: e.LATCHKEY_NATIVE_SYNC_INTERVAL_HOURS * 3_600_000,
   };
 }

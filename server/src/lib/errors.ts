@@ -22,6 +22,8 @@ const STATUS: Record<ErrorCode, number> = {
   reset_link_invalid: 404,
   last_guest_admin: 409,
   last_host_admin: 409,
+  platform_credential_invalid: 422,
+  platform_unavailable: 502,
   rule_violation: 422,
   weak_password: 422,
   rate_limited: 429,

@@ -8,6 +8,7 @@ import { enqueueEmail } from '../../src/modules/email/outbox';
 import { createTestApp, sessionFor, TEST_PASSWORD, uniqueEmail, type TestApp, type TestSession } from '../harness';
 import { ACTORS, buildWorld, type ActorName, type World } from '../world';
 import { isLocalPartnerRoute } from './local-partner-routes';
+import { isNativePartnerRoute } from './native-partner-routes';
 import { isPartnershipRoute } from './partnership-routes';
 
 /**
@@ -342,7 +343,7 @@ describe('authorization table: every route × every actor', () => {
     // (partnership-route-table.int.test.ts, local-partner-route-table.int.test.ts).
     const registered = t.app.apiRoutes
       .map((r) => `${r.method} ${r.url}`)
-      .filter((r) => !isPartnershipRoute(r) && !isLocalPartnerRoute(r))
+      .filter((r) => !isPartnershipRoute(r) && !isLocalPartnerRoute(r) && !isNativePartnerRoute(r))
       .sort();
     const inTable = CASES.map((c) => c.route).sort();
     expect(inTable.filter((r) => !registered.includes(r))).toEqual([]); // rows for routes that do not exist

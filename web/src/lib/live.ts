@@ -21,6 +21,7 @@ export const LIVE_TOPIC_QUERY_KEYS: Record<LiveTopic, QueryKey[]> = {
   activity: [['activity']],
   members: [membersKey],
   'local-partners': [['local-partners']],
+  'native-partners': [['native-partners'], ['native-hubs'], ['native-people']],
 };
 
 /** Invalidate the queries of these topics (each key once, active queries refetch now). */

@@ -6,3 +6,4 @@ export * from './outbox';
 export * from './partnerships';
 export * from './local-partners';
 export * from './devices';
+export * from './native-partners';

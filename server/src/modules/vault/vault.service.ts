@@ -13,6 +13,7 @@ const dekAad = (scope: Scope, version: number) =>
 const secretAad = (workspaceId: string, accountId: string, field: SecretField, keyVersion: number) =>
   `latchkey:secret:v1|${workspaceId}|${accountId}|${field}|${keyVersion}`;
 const systemAad = (purpose: string, version: number) => `latchkey:system:v1|${purpose}|${version}`;
+const workspaceAad = (workspaceId: string, purpose: string, version: number) => `latchkey:workspace:v1|${workspaceId}|${purpose}|${version}`;
 
 /**
  * Envelope encryption. Each workspace has a data key (DEK) wrapped by the current KEK; secrets are
@@ -169,6 +170,19 @@ export function createVault(initialKeyring: Keyring): Vault & {
       if (!Number.isInteger(version) || version < 1) throw new DecryptionError();
       const key = await dekByVersion(tx, { kind: 'system' }, version);
       return open(key, sealed.slice(dot + 1), systemAad(purpose, version)).toString('utf8');
+    },
+
+    async sealWorkspace(tx, workspaceId, purpose, plaintext) {
+      const dek = await currentDek(tx, { kind: 'workspace', workspaceId });
+      return `${dek.version}.${seal(dek.key, Buffer.from(plaintext, 'utf8'), workspaceAad(workspaceId, purpose, dek.version))}`;
+    },
+
+    async openWorkspace(tx, workspaceId, purpose, sealed) {
+      const dot = sealed.indexOf('.');
+      const version = Number(sealed.slice(0, dot));
+      if (!Number.isInteger(version) || version < 1) throw new DecryptionError();
+      const key = await dekByVersion(tx, { kind: 'workspace', workspaceId }, version);
+      return open(key, sealed.slice(dot + 1), workspaceAad(workspaceId, purpose, version)).toString('utf8');
     },
 
     async rotateKek(db, opts = {}) {

@@ -16,6 +16,12 @@ export interface Vault {
   /** Seal a small value under the system data key (MFA secrets, outbox bodies). `purpose` is bound as associated data. */
   sealSystem(tx: Db, purpose: string, plaintext: string): Promise<string>;
   openSystem(tx: Db, purpose: string, sealed: string): Promise<string>;
+  /**
+   * Seal a small workspace secret that is not an account field (a native partner token) under the
+   * workspace data key; `purpose` (e.g. `native-hub:<id>`) is bound as associated data.
+   */
+  sealWorkspace(tx: Db, workspaceId: string, purpose: string, plaintext: string): Promise<string>;
+  openWorkspace(tx: Db, workspaceId: string, purpose: string, sealed: string): Promise<string>;
   /** Create the workspace's data key (called when a workspace is created, in its transaction). */
   createWorkspaceKey(tx: Db, workspaceId: string): Promise<void>;
 }

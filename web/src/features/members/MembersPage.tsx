@@ -20,6 +20,7 @@ import { ASSIGNABLE_WORKSPACE_ROLES, WORKSPACE_ROLE_DESCRIPTIONS } from '../../l
 import { zodFieldErrors } from '../../lib/zod-errors';
 import { useCan } from '../auth/api';
 import { hasResetActions, MemberPartnerNote, MemberResetMenu } from '../local-partners/MemberGuestBits';
+import { NativeGuestUsers } from '../native-partners/NativeGuestUsers';
 import { useChangeMemberRole, useInvite, useMembers, useRemoveMember, useResendInvite, useRevokeInvite } from './api';
 
 function InviteDialog({ onClose }: { onClose: () => void }) {
@@ -345,6 +346,7 @@ export function MembersPage() {
           ) : null}
         </>
       )}
+      <NativeGuestUsers />
       {inviting ? <InviteDialog onClose={() => setInviting(false)} /> : null}
     </>
   );

@@ -13,6 +13,7 @@ import { Badge } from '../../components/Badge';
 import { useCan, useSession } from '../auth/api';
 import { LocalPartnersSection } from '../local-partners/LocalPartnersSection';
 import { useLocalPartners } from '../local-partners/api';
+import { NativePartnersSection } from '../native-partners/NativePartnersSection';
 import { AddPartnerDialog } from './AddPartnerDialog';
 import { usePartnerships } from './api';
 import { AcceptDialog, DeclineDialog } from './PartnershipDialogs';
@@ -221,6 +222,7 @@ export function PartnersPage() {
         </>
       )}
       <LocalPartnersSection enabled={canView} />
+      <NativePartnersSection />
       {adding ? (
         <AddPartnerDialog
           onClose={() => setAdding(false)}
