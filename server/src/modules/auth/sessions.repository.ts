@@ -1,7 +1,7 @@
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { WorkspaceRole } from '@shared/permissions';
 import type { Db } from '../../db/client';
-import { memberships, sessions, users, workspaces } from '../../db/schema/index';
+import { devices, memberships, sessions, users, workspaces } from '../../db/schema/index';
 
 export interface LiveSession {
   sessionId: string;
@@ -115,7 +115,12 @@ export const sessionsRepository = {
     return rows.length === 1;
   },
 
-  /** End every live session of a user (optionally keeping one, optionally in one workspace). Returns how many ended. */
+  /**
+   * End every live session of a user (optionally keeping one, optionally in one workspace). Returns
+   * how many ended. A trusted device (the browser extension, ADR 0013) is a long-lived sign-in too:
+   * when the password or MFA changes or the member leaves, the user's devices (in that workspace)
+   * are revoked with the same reason and must be paired again; keeping "this session" never keeps a device.
+   */
   async endAllForUser(
     tx: Db,
     userId: string,
@@ -131,6 +136,11 @@ export const sessionsRepository = {
       .set({ endedAt: now, endReason: reason })
       .where(and(...conds))
       .returning({ id: sessions.id });
+    if (reason === 'password_changed' || reason === 'mfa_changed' || reason === 'member_removed') {
+      const deviceConds = [eq(devices.userId, userId), isNull(devices.revokedAt)];
+      if (opts.workspaceId) deviceConds.push(eq(devices.workspaceId, opts.workspaceId));
+      await tx.update(devices).set({ revokedAt: now, revokeReason: reason }).where(and(...deviceConds));
+    }
     return ended.length;
   },
 

@@ -5,7 +5,7 @@ import type { CreatePairingResponse, DeviceAccountsResponse, PairingDto, RedeemF
 import { devicePairings, devices, grants } from '../../db/schema/index';
 import { manualClock } from '../../lib/clock';
 import { totpCodeAt } from '../auth/totp';
-import { createTestApp, expectError, injectAs, sessionFor, type TestApp } from '../../../test/harness';
+import { createTestApp, expectError, injectAs, sessionFor, TEST_PASSWORD, type TestApp } from '../../../test/harness';
 import { buildWorld, insertAccount, type World } from '../../../test/world';
 import { asDevice, eventsOf, insertDevices, pairDevice, pollToken, setTotp, startPairing } from './test-helpers';
 
@@ -194,6 +194,42 @@ describe('device authentication', () => {
     const del = await injectAs(t, w.sessions.admin, { method: 'DELETE', url: `/api/v1/members/${m.userId}` });
     expect(del.statusCode, del.body).toBe(200);
     expectError(await asDevice(t, token, { method: 'GET', url: '/api/v1/device/accounts' }), 401, 'device_revoked');
+    const [row] = await t.deps.db.select().from(devices).where(eq(devices.userId, m.userId));
+    expect(row).toMatchObject({ revokeReason: 'member_removed' });
+    expect(row!.revokedAt).not.toBeNull();
+  });
+
+  it('a password change revokes every device of the user, even while this session stays signed in', async () => {
+    const m = await w.newMember('user');
+    const s = await sessionFor(t.deps, m.userId, w.a.workspaceId);
+    const first = await pairDevice(t, s);
+    const second = await pairDevice(t, s, 'Firefox 133', 'Linux');
+    const changed = await injectAs(t, s, {
+      method: 'POST',
+      url: '/api/v1/me/password',
+      payload: { currentPassword: TEST_PASSWORD, newPassword: 'plum-harbour-sextant-42' },
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    for (const d of [first, second]) {
+      expectError(await asDevice(t, d.token, { method: 'GET', url: '/api/v1/device/me' }), 401, 'device_revoked');
+    }
+    const rows = await t.deps.db.select().from(devices).where(eq(devices.userId, m.userId));
+    expect(rows.map((r) => r.revokeReason)).toEqual(['password_changed', 'password_changed']);
+    // The session that changed the password still works, and its Trusted devices list is empty.
+    const list = await injectAs(t, s, { method: 'GET', url: '/api/v1/me/devices' });
+    expect(list.statusCode).toBe(200);
+    expect((list.json() as TrustedDeviceListResponse).devices).toEqual([]);
+  });
+
+  it('an Admin resetting a member’s MFA revokes their devices; another member’s device keeps working', async () => {
+    const m = await w.newMember('user');
+    const s = await sessionFor(t.deps, m.userId, w.a.workspaceId);
+    const theirs = await pairDevice(t, s);
+    const bystander = await pairDevice(t, w.sessions.collaborator);
+    const reset = await injectAs(t, w.sessions.admin, { method: 'POST', url: `/api/v1/members/${m.userId}/reset-mfa` });
+    expect(reset.statusCode, reset.body).toBeLessThan(300);
+    expectError(await asDevice(t, theirs.token, { method: 'GET', url: '/api/v1/device/me' }), 401, 'device_revoked');
+    expect((await asDevice(t, bystander.token, { method: 'GET', url: '/api/v1/device/me' })).statusCode).toBe(200);
   });
 
   it('records last use and IP', async () => {
