@@ -170,6 +170,8 @@ export const CheckForUpdatesResponseSchema = z.object({
   discovered: z.number().int(),
   /** Partners listed by the platform but skipped: no asset shared with them (R-NP-01). */
   skippedWithoutAssets: z.number().int(),
+  /** Partners the platform listed beyond one check's limit (200): not checked this time, left as they were. */
+  notChecked: z.number().int(),
 });
 export type CheckForUpdatesResponse = z.infer<typeof CheckForUpdatesResponseSchema>;
 

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   CheckForUpdatesResponse,
@@ -15,6 +15,7 @@ import { memoryConnectors, memoryWorld, type MemoryWorld } from '../../../test/n
 import { insertMember } from '../../../test/world';
 import { sessionFor } from '../../../test/harness';
 import { OUTBOX_BODY_PURPOSE } from '../email/outbox';
+import { DISCOVERY_PARTNERS_MAX } from './native-partners.service';
 import { getNativeSyncWorker } from './native-partners.sync';
 
 /**
@@ -167,6 +168,7 @@ describe('Check for updates and onboarding', () => {
     const body = res.json() as CheckForUpdatesResponse;
     expect(body.discovered).toBe(1);
     expect(body.skippedWithoutAssets).toBe(1);
+    expect(body.notChecked).toBe(0);
     expect(body.partners.map((p) => [p.name, p.status, p.sharedAssets])).toEqual([['Brightside Studio', 'pending_onboarding', 3]]);
     partner = body.partners[0]!;
     expect(partner.abilities).toEqual({ connect: false, disconnect: false, sync: false }); // admin2 is not an App Owner
@@ -332,5 +334,39 @@ describe('syncing', () => {
     expect(row!.credentialSealed).toBeNull();
     expectError(await as(w.sessions.admin, 'POST', `/native-partners/${partner.id}/sync`), 409, 'conflict');
     expect(((await as(w.sessions.admin, 'GET', '/native-people')).json() as NativeGuestUsersResponse).people.every((p) => p.stale)).toBe(true);
+  });
+});
+
+describe('Check for updates with more partners than one check handles', () => {
+  it('checks 200 a time, new and longest-unchecked first, and never marks an unchecked partner removed', async () => {
+    const BIG = '3000003';
+    world.businesses[BIG] = {
+      name: 'Acme Big Ads',
+      tokens: ['big-hub-token-CCCC'],
+      partners: Array.from({ length: DISCOVERY_PARTNERS_MAX + 1 }, (_, i) => ({
+        externalId: `9${String(i).padStart(5, '0')}`,
+        name: `Agency ${i}`,
+        assets: [{ externalId: `act_9${i}`, type: 'AD_ACCOUNT' as const, name: `Ads ${i}`, rawRoles: ['ANALYZE'], people: [] }],
+      })),
+    };
+    const created = await as(w.sessions.admin, 'POST', '/native-hubs', { platform: 'meta', businessId: BIG, token: 'big-hub-token-CCCC' });
+    expect(created.statusCode, created.body).toBe(201);
+    const bigHub = created.json() as NativeHubDto;
+
+    const first = (await as(w.sessions.admin, 'POST', `/native-hubs/${bigHub.id}/check-for-updates`)).json() as CheckForUpdatesResponse;
+    expect(first).toMatchObject({ discovered: DISCOVERY_PARTNERS_MAX, notChecked: 1 });
+    expect(first.partners).toHaveLength(DISCOVERY_PARTNERS_MAX);
+    const left = world.businesses[BIG]!.partners.map((p) => p.name).find((n) => !first.partners.some((x) => x.name === n));
+    expect(left).toBeDefined();
+
+    const second = (await as(w.sessions.admin, 'POST', `/native-hubs/${bigHub.id}/check-for-updates`)).json() as CheckForUpdatesResponse;
+    // The partner left out first comes first now; the one left out this time stays listed, not removed.
+    expect(second).toMatchObject({ discovered: 1, notChecked: 1 });
+    expect(second.partners.map((p) => p.name)).toContain(left);
+    const live = await t.deps.db
+      .select({ id: nativePartners.id })
+      .from(nativePartners)
+      .where(and(eq(nativePartners.hubId, bigHub.id), isNull(nativePartners.removedAt)));
+    expect(live).toHaveLength(DISCOVERY_PARTNERS_MAX + 1);
   });
 });

@@ -284,7 +284,11 @@ export function createNativePartnersService(deps: Deps) {
      * is not added (R-NP-01); one the platform no longer lists is marked removed.
      */
     async checkForUpdates(ctx: Ctx, hubId: string): Promise<CheckForUpdatesResponse> {
-      const { hub, facts } = await inTransaction(db, (tx) => loadHub(tx, ctx, hubId));
+      const { hub, facts, lastSeen } = await inTransaction(db, async (tx) => {
+        const loaded = await loadHub(tx, ctx, hubId);
+        const known = await repo.listPartners(tx, ctx.actor.workspaceId, { hubId });
+        return { ...loaded, lastSeen: new Map(known.map((p) => [p.externalId, p.lastSeenAt.getTime()])) };
+      });
       if (!nativeHubCan(facts, 'checkForUpdates')) {
         if (!nativeCanManage(ctx.actor.role)) throw forbidden('Only Admins and the Owner check business hubs for updates.');
         throw conflict(`"${hub.name}" is disconnected: connect it again first.`, { status: hub.status });
@@ -292,8 +296,15 @@ export function createNativePartnersService(deps: Deps) {
       const token = await hubToken(hub);
       const connector = connectorFor(deps, hub.platform, token, hub.externalId);
       let found: Array<{ partner: DiscoveredPartner; assets: SharedAsset[] }>;
+      /** Listed by the platform beyond this check's limit: left as they were, never marked removed. */
+      let notChecked: string[];
       try {
-        const partners = (await connector.listPartners()).slice(0, DISCOVERY_PARTNERS_MAX);
+        // New partners first, then the ones checked longest ago, so repeated checks reach every partner.
+        const listed = (await connector.listPartners()).sort(
+          (a, b) => (lastSeen.get(a.externalId) ?? -1) - (lastSeen.get(b.externalId) ?? -1),
+        );
+        const partners = listed.slice(0, DISCOVERY_PARTNERS_MAX);
+        notChecked = listed.slice(DISCOVERY_PARTNERS_MAX).map((p) => p.externalId);
         found = [];
         for (const partner of partners) found.push({ partner, assets: await connector.listSharedAssets(partner.externalId) });
       } catch (err) {
@@ -360,6 +371,10 @@ export function createNativePartnersService(deps: Deps) {
             now,
           );
         }
+        for (const externalId of notChecked) {
+          const row = existing.get(externalId);
+          if (row) keep.push(row.id);
+        }
         await repo.markPartnersRemoved(tx, ws, hubId, keep, now);
         await repo.updateHub(tx, ws, hubId, { lastDiscoveryAt: now, lastCheckAt: now });
         await publish(tx, ctx);
@@ -369,6 +384,7 @@ export function createNativePartnersService(deps: Deps) {
           partners: await presentPartners(tx, ctx, await repo.listPartners(tx, ws, { hubId })),
           discovered,
           skippedWithoutAssets: skipped,
+          notChecked: notChecked.length,
         };
       });
     },

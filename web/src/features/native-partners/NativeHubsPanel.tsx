@@ -157,7 +157,11 @@ function HubRow({ hub }: { hub: NativeHubDto }) {
             busy={check.isPending}
             onClick={() =>
               check.mutate(hub.id, {
-                onSuccess: (r) => toast.success(r.discovered > 0 ? `Found ${r.discovered} new ${r.discovered === 1 ? 'partner' : 'partners'}.` : 'No new partners.'),
+                onSuccess: (r) =>
+                  toast.success(
+                    (r.discovered > 0 ? `Found ${r.discovered} new ${r.discovered === 1 ? 'partner' : 'partners'}.` : 'No new partners.') +
+                      (r.notChecked > 0 ? ` ${r.notChecked} more were not checked this time: check for updates again later.` : ''),
+                  ),
                 onError: (e) => toast.error(errorMessage(e)),
               })
             }
