@@ -2,6 +2,7 @@ import { ACCESS_LEVEL_LABELS, NATIVE_PLATFORM_LABELS, NativePlatformSchema } fro
 import { Badge } from '../../components/Badge';
 import { useCan } from '../auth/api';
 import { useNativeGuestUsers } from './api';
+import { formatDate } from '../../lib/format';
 
 /**
  * Members page: "<Platform> Business guest users" — the native partners' people seen on our assets
@@ -46,7 +47,7 @@ export function NativeGuestUsers() {
                         <td>{p.partnerName ?? '—'}</td>
                         <td>{p.assets}</td>
                         <td>{ACCESS_LEVEL_LABELS[p.level]}</td>
-                        <td>{new Date(p.lastSeenAt).toLocaleDateString()}</td>
+                        <td>{formatDate(p.lastSeenAt)}</td>
                       </tr>
                     ))}
                 </tbody>

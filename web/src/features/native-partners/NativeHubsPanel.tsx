@@ -18,8 +18,9 @@ import { PlusIcon } from '../../components/Icons';
 import { useToast } from '../../components/Toast';
 import { zodFieldErrors } from '../../lib/zod-errors';
 import { useCheckForUpdates, useConnectHub, useDisconnectHub, useNativeHubs, useReplaceHubToken } from './api';
+import { formatDateTime } from '../../lib/format';
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
+const when = (iso: string | null) => (iso ? formatDateTime(iso) : 'never');
 
 /** "Connect a business hub": platform, business id, token. The server checks the token on the platform before saving. */
 function ConnectHubDialog({ onClose }: { onClose: () => void }) {

@@ -20,6 +20,7 @@ import { useToast } from '../../components/Toast';
 import { useCan } from '../auth/api';
 import { progressText, useConnectPartner, useDisconnectPartner, useNativePartner, useNativePartners, useSyncNow } from './api';
 import { NativeHubsPanel, TokenDialog } from './NativeHubsPanel';
+import { formatDateTime } from '../../lib/format';
 
 const JOB_TONE: Record<NativeSyncJobDto['status'], BadgeTone> = {
   queued: 'neutral',
@@ -50,7 +51,7 @@ function AutomationLog({ job }: { job: NativeSyncJobDto }) {
       <ol>
         {job.log.map((l, i) => (
           <li key={i}>
-            <time dateTime={l.at}>{new Date(l.at).toLocaleString()}</time> <strong>{NATIVE_SYNC_STATUS_LABELS[l.status]}</strong> {l.message}
+            <time dateTime={l.at}>{formatDateTime(l.at)}</time> <strong>{NATIVE_SYNC_STATUS_LABELS[l.status]}</strong> {l.message}
           </li>
         ))}
       </ol>
@@ -78,7 +79,7 @@ function NativePartnerDetails({ id }: { id: string }) {
           <h3>{name}</h3>
           <p className="muted">
             {NATIVE_HUB_LABELS[p.platform]} partner {p.externalId} · through {p.hubName}
-            {p.lastSyncAt ? ` · synced ${new Date(p.lastSyncAt).toLocaleString()}` : ' · not synced yet'}
+            {p.lastSyncAt ? ` · synced ${formatDateTime(p.lastSyncAt)}` : ' · not synced yet'}
           </p>
         </div>
         <div className="native-actions">
