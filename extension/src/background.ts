@@ -104,10 +104,15 @@ async function fromPopup(req: PopupRequest): Promise<Result<unknown>> {
     case 'cancel-pairing':
       cancelPairing();
       return { ok: true, value: await status() };
-    case 'disconnect':
+    case 'disconnect': {
       cancelPairing();
+      const connection = await getConnection();
+      // Best effort: revoke the device on the server (it then leaves Trusted devices); the token is
+      // forgotten here even when the server cannot be reached or already revoked it.
+      if (connection) await createApi(connection.serverUrl, connection.deviceToken).revokeSelf().catch(() => undefined);
       await clearConnection();
       return { ok: true, value: await status() };
+    }
     case 'accounts':
       return accounts(req.pageUrl);
     case 'login':

@@ -12,7 +12,7 @@ import {
   type PairingTokenResponse,
   type RedeemFillTicketResponse,
 } from '@shared/devices';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ExtensionErrorCode } from './messages';
 
 /** A refusal from the server (its stable `error.code` and message), or the server unreachable. */
@@ -37,7 +37,7 @@ const TIMEOUT_MS = 15_000;
  */
 export function createApi(serverUrl: string, deviceToken: string | null = null) {
   async function call<S extends z.ZodType>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     path: string,
     opts: { body?: unknown; auth: boolean; schema: S; accept?: number[] },
   ): Promise<{ status: number; data: z.infer<S> | null }> {
@@ -88,6 +88,10 @@ export function createApi(serverUrl: string, deviceToken: string | null = null) 
     async me(): Promise<DeviceMeResponse> {
       const { data } = await call('GET', '/device/me', { auth: true, schema: DeviceMeResponseSchema });
       return data!;
+    },
+    /** DELETE /device/me: Disconnect revokes this device on the server, so the token dies there too. */
+    async revokeSelf(): Promise<void> {
+      await call('DELETE', '/device/me', { auth: true, schema: z.null(), accept: [204] });
     },
     /** GET /device/accounts[?url=]: the accounts this device may log in to (for a page, or all). */
     async accounts(pageUrl: string | null): Promise<DeviceAccountDto[]> {

@@ -264,6 +264,7 @@ const CASES: Case[] = [
   },
   // Device routes take only a device token (Authorization: Bearer): a session cookie opens none of them.
   { route: 'GET /api/v1/device/me', request: async () => ({ url: '/api/v1/device/me' }), expect: everyone(401) },
+  { route: 'DELETE /api/v1/device/me', request: async () => ({ url: '/api/v1/device/me' }), expect: everyone(401) },
   { route: 'GET /api/v1/device/accounts', request: async () => ({ url: '/api/v1/device/accounts' }), expect: everyone(401) },
   {
     route: 'POST /api/v1/device/tickets',

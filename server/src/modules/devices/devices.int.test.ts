@@ -276,6 +276,27 @@ describe('Trusted devices', () => {
   });
 });
 
+describe('Disconnect (the device revokes itself)', () => {
+  it('needs the device token; revokes only this device, records "Device Revoked", and the token then answers 401', async () => {
+    const m = await w.newMember('user');
+    const s = await sessionFor(t.deps, m.userId, w.a.workspaceId);
+    const leaving = await pairDevice(t, s);
+    const staying = await pairDevice(t, s, 'Firefox 133', 'Linux');
+    expectError(await asDevice(t, null, { method: 'DELETE', url: '/api/v1/device/me' }), 401, 'device_unknown');
+    expectError(await injectAs(t, s, { method: 'DELETE', url: '/api/v1/device/me' }), 401, 'device_unknown');
+
+    const res = await asDevice(t, leaving.token, { method: 'DELETE', url: '/api/v1/device/me' });
+    expect(res.statusCode, res.body).toBe(204);
+    expectError(await asDevice(t, leaving.token, { method: 'GET', url: '/api/v1/device/me' }), 401, 'device_revoked');
+    expect((await asDevice(t, staying.token, { method: 'GET', url: '/api/v1/device/me' })).statusCode).toBe(200);
+    const [row] = await t.deps.db.select().from(devices).where(eq(devices.id, leaving.deviceId));
+    expect(row).toMatchObject({ revokeReason: 'disconnected' });
+    expect((await eventsOf(t, 'Device Revoked', m.userId)).map((e) => (e.data as { deviceId: string }).deviceId)).toEqual([leaving.deviceId]);
+    const list = (await injectAs(t, s, { method: 'GET', url: '/api/v1/me/devices' })).json() as TrustedDeviceListResponse;
+    expect(list.devices.map((d) => d.id)).toEqual([staying.deviceId]);
+  });
+});
+
 describe('accounts for a page', () => {
   it('lists accounts whose login URL has the page’s origin (all without url), never a secret', async () => {
     const id = await account();

@@ -284,6 +284,22 @@ export function createDevicesService(deps: Pick<AppDeps, 'db' | 'clock' | 'vault
     },
 
     // ── Device routes ──
+    /** The extension's Disconnect: the device revokes itself, so its token is dead on the server too. */
+    async revokeSelf(device: DeviceActor, meta: RequestMeta): Promise<void> {
+      await inTransaction(deps.db, async (tx) => {
+        const now = deps.clock.now();
+        const d = await repo.lockDeviceOfUser(tx, device.userId, device.deviceId);
+        if (!d || d.revokedAt) return; // revoked meanwhile: nothing left to do
+        await repo.revokeDevice(tx, device.userId, device.deviceId, 'disconnected', now);
+        await recordActivity(
+          tx,
+          { type: 'Device Revoked', data: { deviceId: d.id, browser: d.browser, os: d.os } },
+          { workspaceId: d.workspaceId, actor: { userId: device.userId, email: device.email }, meta, at: now },
+        );
+        await deps.live.publish(tx, { workspaceIds: [d.workspaceId], topics: ['activity'] });
+      });
+    },
+
     async deviceMe(device: DeviceActor): Promise<DeviceMeResponse> {
       const rows = await repo.listForUser(deps.db, device.userId);
       const d = rows.find((r) => r.device.id === device.deviceId);

@@ -149,6 +149,23 @@ export const devicesModule: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (ap
     async (request) => svc.deviceMe(deviceOf(request)),
   );
 
+  app.delete(
+    '/device/me',
+    {
+      config: { auth: 'device' },
+      schema: {
+        tags,
+        summary: 'Disconnect: this device revokes itself (its token stops working at once)',
+        security: deviceSecurity,
+        response: { 204: z.null(), 401: e, 403: e },
+      },
+    },
+    async (request, reply) => {
+      await svc.revokeSelf(deviceOf(request), request.meta);
+      return reply.status(204).send(null);
+    },
+  );
+
   app.get(
     '/device/accounts',
     {

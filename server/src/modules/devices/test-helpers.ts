@@ -46,7 +46,7 @@ export async function insertDevices(t: TestApp, userId: string, workspaceId: str
 }
 
 /** A request as a device (Bearer token), from a fixed IP. */
-export function asDevice(t: TestApp, token: string | null, req: { method: 'GET' | 'POST'; url: string; payload?: object; ip?: string }) {
+export function asDevice(t: TestApp, token: string | null, req: { method: 'GET' | 'POST' | 'DELETE'; url: string; payload?: object; ip?: string }) {
   return t.app.inject({
     method: req.method,
     url: req.url,
