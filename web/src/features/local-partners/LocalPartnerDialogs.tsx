@@ -1,5 +1,5 @@
-import { useMemo, useState } from 'react';
-import { InviteGuestRequestSchema, type LocalPartnerAccountRole, type LocalPartnerDto } from '@shared/local-partners';
+import { useState } from 'react';
+import { InviteGuestRequestSchema, type LocalPartnerDto } from '@shared/local-partners';
 import type { GuestRole } from '@shared/permissions';
 import { errorMessage, isApiError } from '../../api/client';
 import { Button } from '../../components/Button';
@@ -9,6 +9,7 @@ import { ErrorState, FormError } from '../../components/ErrorState';
 import { TextField } from '../../components/Field';
 import { Loading } from '../../components/Spinner';
 import { useToast } from '../../components/Toast';
+import { AccountRolePicker, type AccountRoleSelection } from '../partners/AccountRolePicker';
 import { zodFieldErrors } from '../../lib/zod-errors';
 import { useMembers } from '../members/api';
 import {
@@ -25,7 +26,8 @@ export const GUEST_ROLE_TEXT: Record<GuestRole, { label: string; text: string }>
   guest_admin: { label: 'Guest Admin', text: "Also invites their company's guests and passes accounts on to them." },
 };
 
-export const LOCAL_ROLE_LABELS: Record<LocalPartnerAccountRole, string> = { manager: 'Manager', collaborator: 'Collaborator' };
+/** Local partner account roles are the partnership ones (manager, collaborator): one set of labels. */
+export { PARTNER_ROLE_LABELS as LOCAL_ROLE_LABELS } from '../partners/AccountRolePicker';
 
 /** "Invite guest users": an email, and the guest role when the viewer may invite Guest Admins. */
 export function InviteGuestDialog({ partner, onClose }: { partner: LocalPartnerDto; onClose: () => void }) {
@@ -185,15 +187,8 @@ export function ShareWithPartnerDialog({ partner, onClose }: { partner: LocalPar
   const q = useLocalPartnerShareable(partner.id, true);
   const share = useShareWithLocalPartner(partner.id);
   const toast = useToast();
-  const [filter, setFilter] = useState('');
-  const [selected, setSelected] = useState<Map<string, LocalPartnerAccountRole>>(new Map());
+  const [selected, setSelected] = useState<AccountRoleSelection>(new Map());
   const [error, setError] = useState<string | null>(null);
-
-  const items = useMemo(() => {
-    const f = filter.trim().toLowerCase();
-    const all = q.data?.items ?? [];
-    return f ? all.filter((a) => `${a.label} ${a.application} ${a.username}`.toLowerCase().includes(f)) : all;
-  }, [q.data, filter]);
 
   const finish = () => {
     setError(null);
@@ -229,80 +224,7 @@ export function ShareWithPartnerDialog({ partner, onClose }: { partner: LocalPar
       }
     >
       {error ? <FormError error={error} /> : null}
-      <div className="field">
-        <label className="field-label" htmlFor="lp-share-filter">
-          Filter accounts
-        </label>
-        <input
-          id="lp-share-filter"
-          className="input"
-          type="search"
-          placeholder="Search by name, application or username"
-          value={filter}
-          onChange={(e) => setFilter(e.target.value)}
-        />
-      </div>
-      {q.isPending ? (
-        <Loading label="Loading accounts…" />
-      ) : q.isError ? (
-        <ErrorState error={q.error} onRetry={() => q.refetch()} />
-      ) : items.length === 0 ? (
-        <EmptyState title={filter ? 'No accounts match' : 'No accounts to share'}>
-          {filter ? 'Try another search.' : 'Only active accounts you own appear here.'}
-        </EmptyState>
-      ) : (
-        <ul className="share-list" aria-label="Accounts">
-          {items.map((a) => {
-            const role = selected.get(a.accountId);
-            const checkId = `lp-share-${a.accountId}`;
-            return (
-              <li key={a.accountId} className={role ? 'share-item share-item-selected' : 'share-item'}>
-                <label className="checkbox" htmlFor={checkId}>
-                  <input
-                    id={checkId}
-                    type="checkbox"
-                    checked={!!role}
-                    onChange={() =>
-                      setSelected((s) => {
-                        const n = new Map(s);
-                        if (n.has(a.accountId)) n.delete(a.accountId);
-                        else n.set(a.accountId, a.sharedRole ?? 'collaborator');
-                        return n;
-                      })
-                    }
-                  />
-                  <span>
-                    <span className="share-label">{a.label}</span>
-                    <span className="muted">
-                      {' '}
-                      · {a.application}
-                      {a.username ? ` · ${a.username}` : ''}
-                      {a.sharedRole ? ` · shared as ${LOCAL_ROLE_LABELS[a.sharedRole]}` : ''}
-                    </span>
-                  </span>
-                </label>
-                {role ? (
-                  <div className="share-roles" role="radiogroup" aria-label={`Role for ${a.label}`}>
-                    {(['collaborator', 'manager'] as const).map((r) => (
-                      <label key={r} className="checkbox">
-                        <input
-                          type="radio"
-                          name={`lp-role-${a.accountId}`}
-                          value={r}
-                          checked={role === r}
-                          disabled={!!a.sharedRole && a.sharedRole !== r}
-                          onChange={() => setSelected((s) => new Map(s).set(a.accountId, r))}
-                        />
-                        {LOCAL_ROLE_LABELS[r]}
-                      </label>
-                    ))}
-                  </div>
-                ) : null}
-              </li>
-            );
-          })}
-        </ul>
-      )}
+      <AccountRolePicker idPrefix="lp-share" query={q} selected={selected} onChange={setSelected} emptyHint="Only active accounts you own appear here." />
       <p className="field-hint">Collaborators log in with the account. Managers can also share it with their company's Guest Users.</p>
     </Dialog>
   );

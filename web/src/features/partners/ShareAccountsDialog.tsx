@@ -1,19 +1,14 @@
-import { useMemo, useState } from 'react';
-import { SHARE_ACCOUNTS_MAX, type PartnershipAccountRole, type PartnershipDto } from '@shared/partnerships';
+import { useState } from 'react';
+import { SHARE_ACCOUNTS_MAX, type PartnershipDto } from '@shared/partnerships';
 import { errorMessage, isApiError } from '../../api/client';
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
-import { EmptyState } from '../../components/EmptyState';
-import { ErrorState, FormError } from '../../components/ErrorState';
-import { Loading } from '../../components/Spinner';
+import { FormError } from '../../components/ErrorState';
 import { useToast } from '../../components/Toast';
+import { AccountRolePicker, type AccountRoleSelection } from './AccountRolePicker';
 import { useShareAccounts, useShareableAccounts } from './api';
 
-export const PARTNER_ROLE_LABELS: Record<PartnershipAccountRole, string> = {
-  collaborator: 'Collaborator',
-  manager: 'Manager',
-};
-const ROLES: PartnershipAccountRole[] = ['collaborator', 'manager'];
+export { PARTNER_ROLE_LABELS } from './AccountRolePicker';
 
 /**
  * "Share accounts" wizard: "Select accounts and roles" from the accounts the actor Owns that are
@@ -23,26 +18,8 @@ export function ShareAccountsDialog({ partnership, onClose }: { partnership: Par
   const q = useShareableAccounts(partnership.id, true);
   const share = useShareAccounts(partnership.id);
   const toast = useToast();
-  const [filter, setFilter] = useState('');
-  const [selected, setSelected] = useState<Map<string, PartnershipAccountRole>>(new Map());
+  const [selected, setSelected] = useState<AccountRoleSelection>(new Map());
   const [error, setError] = useState<string | null>(null);
-
-  const items = useMemo(() => {
-    const f = filter.trim().toLowerCase();
-    const all = q.data?.items ?? [];
-    if (!f) return all;
-    return all.filter((a) => `${a.label} ${a.application} ${a.username}`.toLowerCase().includes(f));
-  }, [q.data, filter]);
-
-  const toggle = (accountId: string) =>
-    setSelected((s) => {
-      const n = new Map(s);
-      if (n.has(accountId)) n.delete(accountId);
-      else n.set(accountId, 'collaborator');
-      return n;
-    });
-  const setRole = (accountId: string, role: PartnershipAccountRole) =>
-    setSelected((s) => new Map(s).set(accountId, role));
 
   const finish = () => {
     setError(null);
@@ -83,66 +60,13 @@ export function ShareAccountsDialog({ partnership, onClose }: { partnership: Par
       }
     >
       {error ? <FormError error={error} /> : null}
-      <div className="field">
-        <label className="field-label" htmlFor="share-filter">
-          Filter accounts
-        </label>
-        <input
-          id="share-filter"
-          className="input"
-          type="search"
-          placeholder="Search by name, application or username"
-          value={filter}
-          onChange={(e) => setFilter(e.target.value)}
-        />
-      </div>
-      {q.isPending ? (
-        <Loading label="Loading accounts…" />
-      ) : q.isError ? (
-        <ErrorState error={q.error} onRetry={() => q.refetch()} />
-      ) : items.length === 0 ? (
-        <EmptyState title={filter ? 'No accounts match' : 'No accounts to share'}>
-          {filter ? 'Try another search.' : 'Only accounts you own that are not shared with this partner yet appear here.'}
-        </EmptyState>
-      ) : (
-        <ul className="share-list" aria-label="Accounts">
-          {items.map((a) => {
-            const role = selected.get(a.accountId);
-            const checkId = `share-${a.accountId}`;
-            return (
-              <li key={a.accountId} className={role ? 'share-item share-item-selected' : 'share-item'}>
-                <label className="checkbox" htmlFor={checkId}>
-                  <input id={checkId} type="checkbox" checked={!!role} onChange={() => toggle(a.accountId)} />
-                  <span>
-                    <span className="share-label">{a.label}</span>
-                    <span className="muted">
-                      {' '}
-                      · {a.application}
-                      {a.username ? ` · ${a.username}` : ''}
-                    </span>
-                  </span>
-                </label>
-                {role ? (
-                  <div className="share-roles" role="radiogroup" aria-label={`Role for ${a.label}`}>
-                    {ROLES.map((r) => (
-                      <label key={r} className="checkbox">
-                        <input
-                          type="radio"
-                          name={`role-${a.accountId}`}
-                          value={r}
-                          checked={role === r}
-                          onChange={() => setRole(a.accountId, r)}
-                        />
-                        {PARTNER_ROLE_LABELS[r]}
-                      </label>
-                    ))}
-                  </div>
-                ) : null}
-              </li>
-            );
-          })}
-        </ul>
-      )}
+      <AccountRolePicker
+        idPrefix="share"
+        query={q}
+        selected={selected}
+        onChange={setSelected}
+        emptyHint="Only accounts you own that are not shared with this partner yet appear here."
+      />
       <p className="field-hint">
         Collaborators log in with the account. Managers can also ask for access for other members of their workspace.
       </p>
