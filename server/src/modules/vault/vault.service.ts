@@ -75,6 +75,20 @@ export function createVault(initialKeyring: Keyring): Vault & {
     return unwrap(scope, row);
   }
 
+  /** A small value sealed under a scope's current data key as `<dek version>.<sealed>`, the AAD bound to that version. */
+  async function sealSmall(tx: Db, scope: Scope, aad: (version: number) => string, plaintext: string): Promise<string> {
+    const dek = await currentDek(tx, scope);
+    return `${dek.version}.${seal(dek.key, Buffer.from(plaintext, 'utf8'), aad(dek.version))}`;
+  }
+
+  async function openSmall(tx: Db, scope: Scope, aad: (version: number) => string, sealed: string): Promise<string> {
+    const dot = sealed.indexOf('.');
+    const version = Number(sealed.slice(0, dot));
+    if (!Number.isInteger(version) || version < 1) throw new DecryptionError();
+    const key = await dekByVersion(tx, scope, version);
+    return open(key, sealed.slice(dot + 1), aad(version)).toString('utf8');
+  }
+
   async function loadDekRow(tx: Db, scope: Scope, version: number | null) {
     const conds = [eq(dataKeys.scope, scope.kind)];
     if (scope.kind === 'workspace') conds.push(eq(dataKeys.workspaceId, scope.workspaceId));
@@ -159,31 +173,12 @@ export function createVault(initialKeyring: Keyring): Vault & {
       return out;
     },
 
-    async sealSystem(tx, purpose, plaintext) {
-      const dek = await currentDek(tx, { kind: 'system' });
-      return `${dek.version}.${seal(dek.key, Buffer.from(plaintext, 'utf8'), systemAad(purpose, dek.version))}`;
-    },
-
-    async openSystem(tx, purpose, sealed) {
-      const dot = sealed.indexOf('.');
-      const version = Number(sealed.slice(0, dot));
-      if (!Number.isInteger(version) || version < 1) throw new DecryptionError();
-      const key = await dekByVersion(tx, { kind: 'system' }, version);
-      return open(key, sealed.slice(dot + 1), systemAad(purpose, version)).toString('utf8');
-    },
-
-    async sealWorkspace(tx, workspaceId, purpose, plaintext) {
-      const dek = await currentDek(tx, { kind: 'workspace', workspaceId });
-      return `${dek.version}.${seal(dek.key, Buffer.from(plaintext, 'utf8'), workspaceAad(workspaceId, purpose, dek.version))}`;
-    },
-
-    async openWorkspace(tx, workspaceId, purpose, sealed) {
-      const dot = sealed.indexOf('.');
-      const version = Number(sealed.slice(0, dot));
-      if (!Number.isInteger(version) || version < 1) throw new DecryptionError();
-      const key = await dekByVersion(tx, { kind: 'workspace', workspaceId }, version);
-      return open(key, sealed.slice(dot + 1), workspaceAad(workspaceId, purpose, version)).toString('utf8');
-    },
+    sealSystem: (tx, purpose, plaintext) => sealSmall(tx, { kind: 'system' }, (v) => systemAad(purpose, v), plaintext),
+    openSystem: (tx, purpose, sealed) => openSmall(tx, { kind: 'system' }, (v) => systemAad(purpose, v), sealed),
+    sealWorkspace: (tx, workspaceId, purpose, plaintext) =>
+      sealSmall(tx, { kind: 'workspace', workspaceId }, (v) => workspaceAad(workspaceId, purpose, v), plaintext),
+    openWorkspace: (tx, workspaceId, purpose, sealed) =>
+      openSmall(tx, { kind: 'workspace', workspaceId }, (v) => workspaceAad(workspaceId, purpose, v), sealed),
 
     async rotateKek(db, opts = {}) {
       keyring = keyring.reload();
