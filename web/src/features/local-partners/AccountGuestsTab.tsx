@@ -4,6 +4,7 @@ import type { AccountGuestDto, LocalPartnerAccountRole } from '@shared/local-par
 import { errorMessage } from '../../api/client';
 import { Badge } from '../../components/Badge';
 import { Button } from '../../components/Button';
+import { PersonCell } from '../../components/PersonCell';
 import { ConfirmDialog } from '../../components/Dialog';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorState, FormError } from '../../components/ErrorState';
@@ -52,8 +53,7 @@ export function AccountGuestsTab({ account }: { account: AccountDetailDto }) {
               {items.map((g) => (
                 <tr key={g.userId}>
                   <td>
-                    <span className="person-name">{g.name}</span>
-                    <div className="muted">{g.email}</div>
+                    <PersonCell name={g.name} email={g.email} />
                   </td>
                   <td>
                     {g.localPartner.companyName}

@@ -5,6 +5,7 @@ import type { GuestRole } from '@shared/permissions';
 import { errorMessage, isApiError } from '../../api/client';
 import { Badge } from '../../components/Badge';
 import { Button } from '../../components/Button';
+import { PersonCell } from '../../components/PersonCell';
 import { ConfirmDialog } from '../../components/Dialog';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorState, FormError } from '../../components/ErrorState';
@@ -178,11 +179,7 @@ function GuestRow({ partner, g }: { partner: LocalPartnerDto; g: LocalPartnerGue
   return (
     <tr>
       <td>
-        <span className="person-name">
-          {g.name}
-          {g.isYou ? ' (you)' : ''}
-        </span>
-        <div className="muted">{g.email}</div>
+        <PersonCell name={g.name} email={g.email} badge={g.isYou ? <Badge>You</Badge> : null} />
       </td>
       <td>
         {g.abilities.changeRole ? (
@@ -388,11 +385,7 @@ function UsersTab({ partner }: { partner: LocalPartnerDto }) {
               {hostAdmins.map((h) => (
                 <tr key={h.userId}>
                   <td>
-                    <span className="person-name">
-                      {h.name}
-                      {h.isYou ? ' (you)' : ''}
-                    </span>
-                    <div className="muted">{h.email}</div>
+                    <PersonCell name={h.name} email={h.email} badge={h.isYou ? <Badge>You</Badge> : null} />
                   </td>
                   <td className="nowrap">{formatDate(h.addedAt)}</td>
                   <td className="actions">
